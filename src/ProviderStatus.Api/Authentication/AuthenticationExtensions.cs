@@ -1,0 +1,94 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using ProviderStatus.Api.ApiKeys;
+
+namespace ProviderStatus.Api.Authentication;
+
+internal static class AuthenticationExtensions
+{
+    private const string BearerScheme = "Bearer";
+    private const string ApiKeyScheme = "ApiKey";
+    private const string JwtScheme = "Jwt";
+
+    /// <summary>Tolerated clock difference between the identity provider and this service.</summary>
+    private static readonly TimeSpan JwtClockSkew = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// One "Bearer" scheme that forwards a <c>wbk_</c> token to the API-key handler and anything else
+    /// to JwtBearer (or, when JWTs are not configured, to the API-key handler, which refuses it).
+    /// </summary>
+    public static IServiceCollection AddCallerAuthentication(this IServiceCollection services)
+    {
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptions.Validator>();
+        services.AddScoped<ApiKeyService>();
+
+        services.AddAuthentication(BearerScheme)
+            .AddPolicyScheme(BearerScheme, "API key or JWT", options => options.ForwardDefaultSelector = SelectScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, configureOptions: null)
+            .AddJwtBearer(JwtScheme);
+        services.AddOptions<JwtBearerOptions>(JwtScheme).Configure<IOptions<JwtOptions>, TimeProvider>(ConfigureJwtBearer);
+
+        // Authentication registers data protection, but nothing here protects data (no cookies, no
+        // antiforgery tokens): keep its keys in memory instead of persisting unencrypted key files.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+
+        services.AddAuthorization();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationErrorResultHandler>();
+        return services;
+    }
+
+    private static string SelectScheme(HttpContext context)
+    {
+        var token = BearerToken.Read(context.Request).Token;
+        var jwtEnabled = context.RequestServices.GetRequiredService<IOptions<JwtOptions>>().Value.Enabled;
+        return jwtEnabled && token is not null && !token.StartsWith(ApiKeyFormat.Prefix, StringComparison.Ordinal)
+            ? JwtScheme
+            : ApiKeyScheme;
+    }
+
+    private static void ConfigureJwtBearer(JwtBearerOptions bearer, IOptions<JwtOptions> jwtOptions, TimeProvider clock)
+    {
+        var jwt = jwtOptions.Value;
+        if (!jwt.Enabled)
+        {
+            return;
+        }
+
+        bearer.MapInboundClaims = false;
+        bearer.Authority = string.IsNullOrEmpty(jwt.Authority) ? null : jwt.Authority;
+        bearer.RequireHttpsMetadata = jwt.RequireHttpsMetadata;
+        bearer.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuer = jwt.Issuer,
+            ValidateAudience = true,
+            ValidAudience = jwt.Audience,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            ClockSkew = JwtClockSkew,
+
+            // Lifetime is judged by the service's clock, like every other time rule here.
+            LifetimeValidator = (notBefore, expires, _, _) => IsWithinLifetime(notBefore, expires, clock.GetUtcNow().UtcDateTime),
+        };
+
+        if (!string.IsNullOrEmpty(jwt.SigningKey))
+        {
+            bearer.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.SigningKey));
+            bearer.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+        }
+
+        bearer.Events = new JwtBearerEvents { OnTokenValidated = JwtCaller.ReplacePrincipal };
+    }
+
+    private static bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, DateTime now) =>
+        expires is { } exp && now <= exp.ToUniversalTime() + JwtClockSkew
+        && (notBefore is not { } nbf || nbf.ToUniversalTime() <= now + JwtClockSkew);
+}

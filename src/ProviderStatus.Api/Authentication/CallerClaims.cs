@@ -1,0 +1,55 @@
+using System.Security.Claims;
+
+namespace ProviderStatus.Api.Authentication;
+
+/// <summary>
+/// The claims every authenticated caller carries, whichever credential it used. Both the API-key
+/// handler and the JWT handler produce exactly these, so nothing downstream knows or cares how the
+/// caller signed in.
+/// </summary>
+internal static class CallerClaims
+{
+    public const string WorkspaceId = "workspace_id";
+    public const string Permission = "permission";
+
+    /// <summary><see cref="CredentialKinds.ApiKey"/> or <see cref="CredentialKinds.Jwt"/>.</summary>
+    public const string CredentialKind = "credential_kind";
+
+    /// <summary>The API key's id, or the JWT's subject.</summary>
+    public const string CredentialId = "credential_id";
+
+    public static ClaimsPrincipal CreatePrincipal(
+        string authenticationType, string credentialKind, string credentialId, string workspaceId, IEnumerable<string> permissions)
+    {
+        var identity = new ClaimsIdentity(authenticationType, CredentialId, roleType: null);
+        identity.AddClaim(new Claim(CredentialKind, credentialKind));
+        identity.AddClaim(new Claim(CredentialId, credentialId));
+        identity.AddClaim(new Claim(WorkspaceId, workspaceId));
+        foreach (var permission in permissions.Distinct(StringComparer.Ordinal))
+        {
+            identity.AddClaim(new Claim(Permission, permission));
+        }
+
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>The caller's workspace; only ever called behind an authorization requirement.</summary>
+    public static string GetWorkspaceId(this ClaimsPrincipal user) =>
+        user.FindFirst(WorkspaceId)?.Value ?? throw new InvalidOperationException("The caller has no workspace claim.");
+}
+
+internal static class CredentialKinds
+{
+    public const string ApiKey = "api_key";
+    public const string Jwt = "jwt";
+}
+
+internal static class Permissions
+{
+    public const string ReadSettings = "read:settings";
+
+    /// <summary>Requires an authenticated caller holding <paramref name="permission"/>.</summary>
+    public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, string permission)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(policy => policy.RequireClaim(CallerClaims.Permission, permission));
+}

@@ -1,0 +1,69 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ProviderStatus.Api.Data;
+
+internal static class DatabaseExtensions
+{
+    public static IServiceCollection AddDatabase(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptions.Validator>();
+
+        // Options are read when the pool is first used, not at registration, so configuration from
+        // any source (including tests) decides the provider.
+        services.AddDbContextPool<ProviderStatusDbContext>((sp, options) =>
+        {
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            if (database.UsesPostgres)
+            {
+                options.UseNpgsql(database.Postgres);
+            }
+            else
+            {
+                options.UseSqlite(database.SqliteConnectionString(sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
+            }
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Applies pending migrations and returns their ids. For SQLite it first creates the database's
+    /// folder and afterwards switches the file to WAL, so the service and the CLI can use it at once.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> MigrateAsync(this ProviderStatusDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsSqlite())
+        {
+            var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder && file != ":memory:")
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        return pending;
+    }
+
+    /// <summary>
+    /// On the embedded SQLite database, migrate at startup so a first run just works. PostgreSQL is
+    /// migrated explicitly with the <c>migrate</c> command, once per deployment.
+    /// </summary>
+    public static async Task MigrateEmbeddedDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ProviderStatusDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            await db.MigrateAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ProviderStatus.Api.Errors;
+using ProviderStatus.Api.Providers;
+
+namespace ProviderStatus.Api.Hosting;
+
+/// <summary>Source-generated JSON metadata for everything the API writes.</summary>
+[JsonSerializable(typeof(ProvidersResponse))]
+[JsonSerializable(typeof(ErrorResponse))]
+internal sealed partial class ProviderStatusJsonContext : JsonSerializerContext;
+
+internal static class JsonExtensions
+{
+    /// <summary>
+    /// The one JSON configuration of the API, used by endpoint results and error responses alike:
+    /// source-generated metadata, snake_case names, timestamps in <see cref="UtcTimestamp"/> format,
+    /// nulls written rather than omitted, and no needless escaping of characters such as <c>'</c>
+    /// (bodies are always <c>application/json</c>, never embedded in HTML).
+    /// </summary>
+    public static IServiceCollection AddApiJson(this IServiceCollection services) =>
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            var json = options.SerializerOptions;
+            json.TypeInfoResolverChain.Insert(0, ProviderStatusJsonContext.Default);
+            json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            json.Converters.Add(new UtcTimestampJsonConverter());
+            json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+}

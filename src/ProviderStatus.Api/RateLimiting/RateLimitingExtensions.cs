@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using ProviderStatus.Api.Authentication;
+using ProviderStatus.Api.Errors;
+
+namespace ProviderStatus.Api.RateLimiting;
+
+internal static class RateLimitingExtensions
+{
+    public static IServiceCollection AddApiRateLimiting(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptions.Validator>();
+        services.AddSingleton(sp => CreateLimiter(
+            sp.GetRequiredService<IOptions<RateLimitingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>Limits every <c>/v1</c> request; runs after authentication so it knows the caller.</summary>
+    public static IApplicationBuilder UseApiRateLimiting(this IApplicationBuilder app) =>
+        app.UseMiddleware<RateLimitMiddleware>();
+
+    /// <summary>
+    /// One partition per credential (API key id, or JWT workspace and subject). A request that did not
+    /// authenticate counts against its client IP instead: guessing keys is throttled, and nobody can
+    /// spend another caller's quota without holding that caller's credential.
+    /// </summary>
+    internal static string PartitionKey(HttpContext context)
+    {
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated == true)
+        {
+            var kind = user.FindFirst(CallerClaims.CredentialKind)?.Value;
+            var id = user.FindFirst(CallerClaims.CredentialId)?.Value;
+            return kind == CredentialKinds.Jwt ? $"jwt:{user.GetWorkspaceId()}:{id}" : $"key:{id}";
+        }
+
+        return $"ip:{context.Connection.RemoteIpAddress}";
+    }
+
+    private static PartitionedRateLimiter<HttpContext> CreateLimiter(RateLimitingOptions options, TimeProvider clock) =>
+        PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.Get(
+            PartitionKey(context), _ => new AlignedWindowRateLimiter(options.PermitLimit, options.WindowSeconds, clock)));
+}
+
+internal sealed class RateLimitMiddleware(RequestDelegate next, PartitionedRateLimiter<HttpContext> limiter, IOptions<RateLimitingOptions> options)
+{
+    private static readonly PathString LimitedPrefix = "/v1";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!context.Request.Path.StartsWithSegments(LimitedPrefix))
+        {
+            await next(context);
+            return;
+        }
+
+        using var lease = limiter.AttemptAcquire(context);
+        lease.TryGetMetadata(RateLimitWindow.MetadataName, out var window);
+
+        // Written when the response starts, so they survive an exception handler that resets headers.
+        context.Response.OnStarting(static state =>
+        {
+            var (httpContext, window) = ((HttpContext, RateLimitWindow))state;
+            var headers = httpContext.Response.Headers;
+            headers["X-RateLimit-Limit"] = window.Limit.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Remaining"] = window.Remaining.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Reset"] = window.ResetUnixSeconds.ToString(CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        }, (context, window));
+
+        if (!lease.IsAcquired)
+        {
+            var retryAfter = window.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = retryAfter;
+            await ApiError.WriteAsync(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+                $"Rate limit of {window.Limit} requests per {options.Value.WindowSeconds} s exceeded; retry after {retryAfter} s.");
+            return;
+        }
+
+        await next(context);
+    }
+}
