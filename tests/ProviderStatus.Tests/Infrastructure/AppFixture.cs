@@ -1,0 +1,161 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using ProviderStatus.Api.ApiKeys;
+using ProviderStatus.Api.Authentication;
+using ProviderStatus.Api.Cli;
+using ProviderStatus.Api.Import;
+
+namespace ProviderStatus.Tests.Infrastructure;
+
+/// <summary>
+/// One running service on a fresh database of its own: a new SQLite file (migrated by the service at
+/// startup, as on a first run) or a new PostgreSQL database in the shared test cluster (migrated
+/// with the <c>migrate</c> command, as in production).
+/// </summary>
+public abstract class AppFixture : IAsyncLifetime
+{
+    private static readonly JsonSerializerOptions ImportJsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    private string? _sqliteFile;
+
+    public ProviderStatusApp App { get; private set; } = null!;
+
+    public TestClock Clock => App.Clock;
+
+    public DatabaseKind Database => App.Database;
+
+    protected abstract DatabaseKind Kind { get; }
+
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    public async Task InitializeAsync()
+    {
+        string connectionString;
+        if (Kind == DatabaseKind.Sqlite)
+        {
+            _sqliteFile = Path.Combine(Path.GetTempPath(), $"providerstatus-test-{Guid.NewGuid():N}.db");
+            connectionString = new SqliteConnectionStringBuilder { DataSource = _sqliteFile }.ToString();
+        }
+        else
+        {
+            connectionString = await (await PostgresCluster.Shared).CreateDatabaseAsync();
+        }
+
+        App = new ProviderStatusApp(Kind, connectionString, Settings);
+        if (Kind == DatabaseKind.Postgres)
+        {
+            var result = await RunCommandAsync("migrate");
+            Assert.True(result.ExitCode == 0, result.Stderr);
+        }
+        else
+        {
+            // Starting the host migrates the embedded database, exactly as a first run does.
+            _ = App.Server;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        if (_sqliteFile is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>Runs a CLI command in-process against this app's services and configuration.</summary>
+    public async Task<ProcessResult> RunCommandAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exitCode = await CommandLine.RunAsync(App.Services, args, stdout, stderr);
+        return new ProcessResult(exitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>A healthy connection as of now: connected a month ago, synced an hour ago.</summary>
+    public ConnectionSpec Connection(string category, string name, string accountId = "account@example.test")
+    {
+        var now = Clock.GetUtcNow();
+        return new ConnectionSpec(category, name, accountId, now.AddDays(-30)) { LastSyncAt = now.AddHours(-1) };
+    }
+
+    public static string ImportJson(string workspaceId, IEnumerable<ConnectionSpec> connections, string name = "Test Workspace") =>
+        JsonSerializer.Serialize(new { workspaces = new[] { new { id = workspaceId, name, connections } } }, ImportJsonOptions);
+
+    /// <summary>A new workspace with the given connections, loaded through the importer.</summary>
+    public async Task<string> CreateWorkspaceAsync(params ConnectionSpec[] connections)
+    {
+        var workspaceId = $"ws-{Guid.NewGuid().ToString("N")[..16]}";
+        await ImportAsync(ImportJson(workspaceId, connections));
+        return workspaceId;
+    }
+
+    internal async Task<ImportSummary> ImportAsync(string json)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ConnectionImporter>().ImportAsync(ImportFile.Parse(json), CancellationToken.None);
+    }
+
+    /// <summary>A real key, made the way <c>keys create</c> makes one.</summary>
+    public async Task<string> CreateKeyAsync(string workspaceId, string[]? permissions = null, DateTimeOffset? expiresAt = null)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>()
+            .CreateAsync(workspaceId, "test", permissions ?? [Permissions.ReadSettings], expiresAt, CancellationToken.None);
+        return created.Secret;
+    }
+
+    public async Task<string> CreateWorkspaceWithKeyAsync(params ConnectionSpec[] connections) =>
+        await CreateKeyAsync(await CreateWorkspaceAsync(connections));
+
+    public Task<HttpResponseMessage> GetProvidersAsync(string? credential, string query = "") =>
+        SendAsync(HttpMethod.Get, "/v1/settings/providers" + query, credential);
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? credential, Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (credential is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        }
+
+        configure?.Invoke(request);
+        using var client = App.CreateClient();
+        return await client.SendAsync(request);
+    }
+}
+
+public sealed class SqliteAppFixture : AppFixture
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class PostgresAppFixture : AppFixture
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
+}
+
+/// <summary>One connection of an import file, in the import format's field names.</summary>
+public sealed record ConnectionSpec(string Category, string Name, string AccountId, DateTimeOffset ConnectedAt)
+{
+    public string? DisplayName { get; init; } = "Test Account";
+
+    public string[] Scopes { get; init; } = ["read"];
+
+    public DateTimeOffset? LastSyncAt { get; init; }
+
+    public string? LastSyncError { get; init; }
+
+    public string? AuthError { get; init; }
+
+    public DateTimeOffset? DisconnectedAt { get; init; }
+}
