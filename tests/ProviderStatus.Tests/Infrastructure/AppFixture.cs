@@ -33,6 +33,11 @@ public abstract class AppFixture : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>Services a fixture adds on top of the app's own, for what only a test needs.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         string connectionString;
@@ -46,7 +51,7 @@ public abstract class AppFixture : IAsyncLifetime
             connectionString = await (await PostgresCluster.Shared).CreateDatabaseAsync();
         }
 
-        App = new ProviderStatusApp(Kind, connectionString, Settings);
+        App = new ProviderStatusApp(Kind, connectionString, Settings, ConfigureServices);
         if (Kind == DatabaseKind.Postgres)
         {
             var result = await RunCommandAsync("migrate");

@@ -17,7 +17,8 @@ public enum DatabaseKind
 /// The real service, in memory: the real Program, real middleware, real authentication and a real
 /// database. Tests only change configuration (in memory) and the clock.
 /// </summary>
-public sealed class ProviderStatusApp(DatabaseKind database, string connectionString, IReadOnlyDictionary<string, string?>? settings)
+public sealed class ProviderStatusApp(
+    DatabaseKind database, string connectionString, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices)
     : WebApplicationFactory<Program>
 {
     public const string JwtSigningKey = "tests-only-hs256-signing-key-0123456789abcdef";
@@ -55,6 +56,10 @@ public sealed class ProviderStatusApp(DatabaseKind database, string connectionSt
             configuration.AddInMemoryCollection(values);
         });
         builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            configureServices?.Invoke(services);
+        });
     }
 }

@@ -11,7 +11,7 @@ public static class Responses
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.True(response.Headers.CacheControl?.NoStore, "an error response must not be stored");
 
         using var document = JsonDocument.Parse(body);
         Assert.Equal(["error"], document.RootElement.EnumerateObject().Select(p => p.Name));
