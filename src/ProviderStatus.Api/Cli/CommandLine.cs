@@ -103,7 +103,7 @@ internal static class CommandLine
         {
             await db.MigrateAsync(context.CancellationToken);
         }
-        else if ((await db.Database.GetPendingMigrationsAsync(context.CancellationToken)).Any())
+        else if ((await db.PendingMigrationsAsync(context.CancellationToken)).Count > 0)
         {
             throw new CommandException("The database has pending migrations: run the 'migrate' command first.");
         }

@@ -1,5 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace ProviderStatus.Api.Data;
@@ -43,15 +46,27 @@ internal static class DatabaseExtensions
             }
         }
 
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        // EF reads the history table before it creates it, and logs that failure on a new database
+        // as an error; creating it first (it is created anyway) keeps a first migration quiet.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        var pending = await db.Database.GetPendingMigrationsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        return pending;
+        return [.. pending];
     }
+
+    /// <summary>
+    /// The migrations not yet applied. On a database without tables they all are: EF would otherwise
+    /// query the missing history table anyway and log the failure as an error.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> PendingMigrationsAsync(this ProviderStatusDbContext db, CancellationToken cancellationToken) =>
+        await db.GetService<IRelationalDatabaseCreator>().HasTablesAsync(cancellationToken)
+            ? [.. await db.Database.GetPendingMigrationsAsync(cancellationToken)]
+            : [.. db.Database.GetMigrations()];
 
     /// <summary>
     /// On the embedded SQLite database, migrate at startup so a first run just works. PostgreSQL is

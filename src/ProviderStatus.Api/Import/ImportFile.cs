@@ -104,7 +104,7 @@ internal static partial class ImportFile
 
         var name = RequiredString(fields, path, "name", 32);
         var provider = ProviderCatalog.Find(category, name)
-            ?? throw new ImportFileException($"{path}.name", $"{Show(fields["name"])} is not a {category} provider (expected one of "
+            ?? throw new ImportFileException($"{path}.name", $"{Show(fields["name"])} is not a provider in category {category} (expected one of "
                 + string.Join(", ", ProviderCatalog.Entries.Where(p => p.Category == category).Select(p => p.Name)) + ")");
 
         return new ConnectionImport(

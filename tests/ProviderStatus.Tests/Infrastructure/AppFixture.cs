@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ProviderStatus.Api.ApiKeys;
 using ProviderStatus.Api.Authentication;
 using ProviderStatus.Api.Cli;
+using ProviderStatus.Api.Data;
 using ProviderStatus.Api.Import;
 
 namespace ProviderStatus.Tests.Infrastructure;
@@ -108,6 +109,27 @@ public abstract class AppFixture : IAsyncLifetime
     {
         await using var scope = App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<ConnectionImporter>().ImportAsync(ImportFile.Parse(json), CancellationToken.None);
+    }
+
+    internal async Task<T> QueryAsync<T>(Func<ProviderStatusDbContext, Task<T>> query)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<ProviderStatusDbContext>());
+    }
+
+    /// <summary>Writes <paramref name="json"/> to a temporary file and runs <c>import</c> on it.</summary>
+    public async Task<ProcessResult> ImportFileAsync(string json)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"providerstatus-import-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, json);
+        try
+        {
+            return await RunCommandAsync("import", file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>A real key, made the way <c>keys create</c> makes one.</summary>

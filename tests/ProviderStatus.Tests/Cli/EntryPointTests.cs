@@ -1,0 +1,68 @@
+using ProviderStatus.Api.ApiKeys;
+using ProviderStatus.Tests.Infrastructure;
+
+namespace ProviderStatus.Tests.Cli;
+
+/// <summary>
+/// The CLI as ops run it: the built host started as its own process, configured only through
+/// environment variables, judged by its exit code and output streams.
+/// </summary>
+public sealed class EntryPointTests : IDisposable
+{
+    private readonly string _sqliteFile = Path.Combine(Path.GetTempPath(), $"providerstatus-cli-{Guid.NewGuid():N}.db");
+
+    public void Dispose()
+    {
+        foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Seed_Demo_On_A_New_Embedded_Database_Prints_Only_A_Key_On_Stdout()
+    {
+        var result = await RunAsync(Sqlite, "seed-demo");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(ApiKeyFormat.IsWellFormed(result.Stdout.TrimEnd('\n')), $"stdout: {result.Stdout}");
+        Assert.Contains("Workspace 'demo' is ready with 7 connections", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Exit_Codes_Distinguish_Success_Failure_And_Usage_Errors()
+    {
+        var help = await RunAsync(Sqlite, "help");
+        var failure = await RunAsync(Sqlite, "keys", "list", "--workspace", "nobody");
+        var usage = await RunAsync(Sqlite, "keys", "frobnicate");
+
+        Assert.Equal(0, help.ExitCode);
+        Assert.Equal((1, "error: Unknown workspace 'nobody'.\n"), (failure.ExitCode, failure.Stderr));
+        Assert.Equal(2, usage.ExitCode);
+        Assert.StartsWith("error: Unknown keys action 'frobnicate'", usage.Stderr);
+    }
+
+    [Fact]
+    public async Task On_PostgreSQL_Commands_Wait_For_Migrate_And_Migrate_Applies_The_Schema()
+    {
+        var cluster = await PostgresCluster.Shared;
+        var postgres = new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = await cluster.CreateDatabaseAsync() };
+
+        var early = await RunAsync(postgres, "keys", "list", "--workspace", "acme");
+        var migrate = await RunAsync(postgres, "migrate");
+        var again = await RunAsync(postgres, "migrate");
+        var seeded = await RunAsync(postgres, "seed-demo");
+
+        Assert.Equal((1, "error: The database has pending migrations: run the 'migrate' command first.\n"), (early.ExitCode, early.Stderr));
+        Assert.Equal((0, ""), (migrate.ExitCode, migrate.Stderr));
+        Assert.Matches(@"^Applied 1 migration\(s\) to the PostgreSQL database '\w+': 20261121000000_InitialSchema\.\n$", migrate.Stdout);
+        Assert.EndsWith("is up to date.\n", again.Stdout);
+        Assert.Equal(0, seeded.ExitCode);
+    }
+
+    private Dictionary<string, string> Sqlite => new() { ["ConnectionStrings__Sqlite"] = $"Data Source={_sqliteFile}" };
+
+    private static Task<ProcessResult> RunAsync(Dictionary<string, string> environment, params string[] args) =>
+        ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "ProviderStatus.Api.dll"), .. args],
+            workingDirectory: AppContext.BaseDirectory, environment: environment);
+}
