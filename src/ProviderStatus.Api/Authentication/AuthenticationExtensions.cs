@@ -13,7 +13,7 @@ internal static class AuthenticationExtensions
 {
     private const string BearerScheme = "Bearer";
     private const string ApiKeyScheme = "ApiKey";
-    private const string JwtScheme = "Jwt";
+    internal const string JwtScheme = "Jwt";
 
     /// <summary>Tolerated clock difference between the identity provider and this service.</summary>
     private static readonly TimeSpan JwtClockSkew = TimeSpan.FromSeconds(30);

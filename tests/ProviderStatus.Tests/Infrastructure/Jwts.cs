@@ -17,7 +17,8 @@ public static class Jwts
         string audience = ProviderStatusApp.JwtAudience,
         string signingKey = ProviderStatusApp.JwtSigningKey,
         TimeSpan? expiresIn = null,
-        TimeSpan? notBeforeIn = null)
+        TimeSpan? notBeforeIn = null,
+        SigningCredentials? signingCredentials = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var claims = new Dictionary<string, object> { ["sub"] = subject };
@@ -44,7 +45,8 @@ public static class Jwts
             IssuedAt = now,
             NotBefore = now + (notBeforeIn ?? TimeSpan.Zero),
             Expires = now + (expiresIn ?? TimeSpan.FromHours(1)),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = signingCredentials
+                ?? new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
         });
     }
 
