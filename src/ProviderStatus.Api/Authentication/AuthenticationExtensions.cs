@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using ProviderStatus.Api.ApiKeys;
+using ProviderStatus.Api.Hosting;
 
 namespace ProviderStatus.Api.Authentication;
 
@@ -24,8 +25,7 @@ internal static class AuthenticationExtensions
     /// </summary>
     public static IServiceCollection AddCallerAuthentication(this IServiceCollection services)
     {
-        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptions.Validator>();
+        services.AddValidatedOptions<JwtOptions, JwtOptions.Validator>(JwtOptions.Section);
         services.AddScoped<ApiKeyService>();
 
         services.AddAuthentication(BearerScheme)

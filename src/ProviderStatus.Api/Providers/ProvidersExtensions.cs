@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using ProviderStatus.Api.Hosting;
 using ProviderStatus.Api.Import;
 
 namespace ProviderStatus.Api.Providers;
@@ -7,8 +7,7 @@ internal static class ProvidersExtensions
 {
     public static IServiceCollection AddProviders(this IServiceCollection services)
     {
-        services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StatusOptions>, StatusOptions.Validator>();
+        services.AddValidatedOptions<StatusOptions, StatusOptions.Validator>(StatusOptions.Section);
         services.AddScoped<ProviderRepository>();
         services.AddScoped<ConnectionImporter>();
         return services;

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using ProviderStatus.Api.Authentication;
 using ProviderStatus.Api.Errors;
+using ProviderStatus.Api.Hosting;
 
 namespace ProviderStatus.Api.RateLimiting;
 
@@ -10,8 +11,7 @@ internal static class RateLimitingExtensions
 {
     public static IServiceCollection AddApiRateLimiting(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitingOptions>().BindConfiguration(RateLimitingOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RateLimitingOptions>, RateLimitingOptions.Validator>();
+        services.AddValidatedOptions<RateLimitingOptions, RateLimitingOptions.Validator>(RateLimitingOptions.Section);
         services.AddSingleton(sp => CreateLimiter(
             sp.GetRequiredService<IOptions<RateLimitingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         return services;

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+
+namespace ProviderStatus.Api.Hosting;
+
+internal static class OptionsExtensions
+{
+    /// <summary>
+    /// The one way this service registers settings: bound from <paramref name="section"/>, checked by
+    /// <typeparamref name="TValidator"/> when the host starts, so a bad value stops startup with a
+    /// message naming its key instead of failing the first request that reads it.
+    /// </summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        return services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+    }
+}
