@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Logging.Console;
 using ProviderStatus.Api.Authentication;
 using ProviderStatus.Api.Cli;
 using ProviderStatus.Api.Data;
 using ProviderStatus.Api.Errors;
+using ProviderStatus.Api.Health;
 using ProviderStatus.Api.Hosting;
 using ProviderStatus.Api.Providers;
 using ProviderStatus.Api.RateLimiting;
@@ -11,33 +11,39 @@ using ProviderStatus.Api.RateLimiting;
 // one it serves HTTP. Both run on the same configuration and services.
 var isCommand = CommandLine.IsCommand(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = isCommand ? [] : args });
-if (isCommand)
-{
-    // Standard output carries command results (such as a new key); logs go to standard error.
-    builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
-}
+builder.AddSerilogLogging(isCommand);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddRequestContext();
 builder.Services.AddApiJson();
 builder.Services.AddDatabase();
 builder.Services.AddCallerAuthentication();
 builder.Services.AddApiRateLimiting();
+builder.Services.AddApiCors();
+builder.Services.AddHealth();
 builder.Services.AddProviders();
 
 var app = builder.Build();
+
+if (!app.Services.TryValidateConfiguration(Console.Error))
+{
+    return 1;
+}
 
 if (isCommand)
 {
     return await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 
-app.UseMiddleware<RequestIdMiddleware>();
 app.UseErrorEnvelope();
 app.UseRouting();
 app.UseAuthentication();
 app.UseApiRateLimiting();
+app.UseCors();
 app.UseAuthorization();
 
+app.MapHealth();
 app.MapProviders();
 
 await app.Services.MigrateEmbeddedDatabaseAsync();

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using ProviderStatus.Api.Hosting;
 
 namespace ProviderStatus.Api.Data;
@@ -12,20 +13,31 @@ internal static class DatabaseExtensions
 {
     public static IServiceCollection AddDatabase(this IServiceCollection services)
     {
+        services.AddValidatedOptions<ConnectionStringOptions, ConnectionStringOptions.Validator>(ConnectionStringOptions.Section);
         services.AddValidatedOptions<DatabaseOptions, DatabaseOptions.Validator>(DatabaseOptions.Section);
 
         // Options are read when the pool is first used, not at registration, so configuration from
-        // any source (including tests) decides the provider.
+        // any source (including tests) decides the provider. No retrying execution strategy: a
+        // caller gets a quick 503 and retries, rather than waiting while the service retries.
         services.AddDbContextPool<ProviderStatusDbContext>((sp, options) =>
         {
-            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            if (database.UsesPostgres)
+            var connectionStrings = sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value;
+            var timeouts = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            if (connectionStrings.UsesPostgres)
             {
-                options.UseNpgsql(database.Postgres);
+                options.UseNpgsql(new NpgsqlConnectionStringBuilder(connectionStrings.Postgres)
+                {
+                    Timeout = timeouts.ConnectTimeoutSeconds,
+                    CommandTimeout = timeouts.CommandTimeoutSeconds,
+                }.ConnectionString);
             }
             else
             {
-                options.UseSqlite(database.SqliteConnectionString(sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
+                var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+                options.UseSqlite(new SqliteConnectionStringBuilder(connectionStrings.SqliteConnectionString(contentRoot))
+                {
+                    DefaultTimeout = timeouts.CommandTimeoutSeconds,
+                }.ConnectionString);
             }
         });
         return services;

@@ -1,59 +1,38 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ProviderStatus.Api.Data;
 
 /// <summary>
-/// Configuration section <c>ConnectionStrings</c>. PostgreSQL is used when <see cref="Postgres"/> is
-/// set; otherwise the embedded SQLite database at <see cref="Sqlite"/> (by default
-/// <c>data/providerstatus.db</c> under the content root).
+/// Configuration section <c>Database</c>: how long a request may wait for the database. Short
+/// timeouts turn an outage into a quick 503 instead of a request that hangs; they override any
+/// timeouts in the connection string.
 /// </summary>
 internal sealed class DatabaseOptions
 {
-    public const string Section = "ConnectionStrings";
+    public const string Section = "Database";
 
-    public string? Postgres { get; set; }
+    /// <summary>Seconds to wait for a connection, including one from an exhausted pool.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 3;
 
-    public string? Sqlite { get; set; }
+    /// <summary>Seconds a single command may run.</summary>
+    public int CommandTimeoutSeconds { get; set; } = 5;
 
-    public bool UsesPostgres => !string.IsNullOrWhiteSpace(Postgres);
-
-    public string SqliteConnectionString(string contentRootPath) =>
-        string.IsNullOrWhiteSpace(Sqlite)
-            ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(contentRootPath, "data", "providerstatus.db") }.ToString()
-            : Sqlite;
-
-    /// <summary>Checks the connection strings parse; messages never repeat a connection string.</summary>
     internal sealed class Validator : IValidateOptions<DatabaseOptions>
     {
         public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
         {
-            try
+            var failures = new List<string>();
+            if (options.ConnectTimeoutSeconds is < 1 or > 600)
             {
-                if (options.UsesPostgres)
-                {
-                    _ = new NpgsqlConnectionStringBuilder(options.Postgres);
-                }
-            }
-            catch (ArgumentException e)
-            {
-                return ValidateOptionsResult.Fail($"{Section}:{nameof(Postgres)} is not a valid connection string ({e.Message}).");
+                failures.Add($"{Section}:{nameof(ConnectTimeoutSeconds)} must be between 1 and 600.");
             }
 
-            try
+            if (options.CommandTimeoutSeconds is < 1 or > 600)
             {
-                if (!string.IsNullOrWhiteSpace(options.Sqlite))
-                {
-                    _ = new SqliteConnectionStringBuilder(options.Sqlite);
-                }
-            }
-            catch (ArgumentException e)
-            {
-                return ValidateOptionsResult.Fail($"{Section}:{nameof(Sqlite)} is not a valid connection string ({e.Message}).");
+                failures.Add($"{Section}:{nameof(CommandTimeoutSeconds)} must be between 1 and 600.");
             }
 
-            return ValidateOptionsResult.Success;
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
 }

@@ -15,6 +15,7 @@ internal static class ErrorCodes
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string RateLimited = "rate_limited";
+    public const string ServiceUnavailable = "service_unavailable";
     public const string InternalError = "internal_error";
 }
 

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
+using ProviderStatus.Api.Data;
 
 namespace ProviderStatus.Api.Errors;
 
-internal static class ErrorHandlingExtensions
+internal static partial class ErrorHandlingExtensions
 {
     private const int MaxEchoedPathLength = 200;
+    private const string UnavailableRetryAfterSeconds = "5";
 
     /// <summary>
     /// Turns unhandled exceptions into <c>500 internal_error</c> (the exception is logged by the
@@ -14,21 +16,41 @@ internal static class ErrorHandlingExtensions
     /// </summary>
     public static IApplicationBuilder UseErrorEnvelope(this IApplicationBuilder app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteUnhandledException });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteUnhandledException,
+
+            // An unavailable database is an expected condition, not a bug: it is logged as one
+            // warning line below rather than as an error with a stack trace for every request.
+            SuppressDiagnosticsCallback = context => DatabaseFailures.IsUnavailable(context.Exception),
+        });
         app.UseStatusCodePages(context => WriteStatusCode(context.HttpContext));
         return app;
     }
 
     private static Task WriteUnhandledException(HttpContext context)
     {
-        if (context.Features.Get<IExceptionHandlerFeature>()?.Error is BadHttpRequestException bad)
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (error is BadHttpRequestException bad)
         {
             return ApiError.WriteAsync(context, bad.StatusCode, ErrorCodes.InvalidRequest, "The request is malformed.");
+        }
+
+        if (DatabaseFailures.IsUnavailable(error))
+        {
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseFailures).FullName!);
+            LogDatabaseUnavailable(logger, error!.GetBaseException().Message);
+            context.Response.Headers.RetryAfter = UnavailableRetryAfterSeconds;
+            return ApiError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable,
+                "The service cannot reach its database right now; retry shortly.");
         }
 
         return ApiError.WriteAsync(context, StatusCodes.Status500InternalServerError, ErrorCodes.InternalError,
             "An unexpected error occurred; quote the request id when reporting it.");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database is unavailable; answered 503: {Reason}")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string reason);
 
     private static Task WriteStatusCode(HttpContext context)
     {

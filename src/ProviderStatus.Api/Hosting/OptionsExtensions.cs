@@ -16,4 +16,22 @@ internal static class OptionsExtensions
         services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
         return services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
     }
+
+    /// <summary>
+    /// Validates every settings section now, before anything starts. On a bad value writes one line
+    /// naming the key (never a stack trace) and returns false.
+    /// </summary>
+    public static bool TryValidateConfiguration(this IServiceProvider services, TextWriter error)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+            return true;
+        }
+        catch (OptionsValidationException e)
+        {
+            error.WriteLine($"Configuration error: {e.Message}");
+            return false;
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ProviderStatus.Api.Errors;
+using ProviderStatus.Api.Health;
 using ProviderStatus.Api.Providers;
 
 namespace ProviderStatus.Api.Hosting;
@@ -9,6 +10,7 @@ namespace ProviderStatus.Api.Hosting;
 /// <summary>Source-generated JSON metadata for everything the API writes.</summary>
 [JsonSerializable(typeof(ProvidersResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(HealthResponse))]
 internal sealed partial class ProviderStatusJsonContext : JsonSerializerContext;
 
 internal static class JsonExtensions

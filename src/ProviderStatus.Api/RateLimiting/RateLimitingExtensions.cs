@@ -46,6 +46,10 @@ internal static class RateLimitingExtensions
 
 internal sealed class RateLimitMiddleware(RequestDelegate next, PartitionedRateLimiter<HttpContext> limiter, IOptions<RateLimitingOptions> options)
 {
+    public const string LimitHeader = "X-RateLimit-Limit";
+    public const string RemainingHeader = "X-RateLimit-Remaining";
+    public const string ResetHeader = "X-RateLimit-Reset";
+
     private static readonly PathString LimitedPrefix = "/v1";
 
     public async Task InvokeAsync(HttpContext context)
@@ -64,9 +68,9 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, PartitionedRateL
         {
             var (httpContext, window) = ((HttpContext, RateLimitWindow))state;
             var headers = httpContext.Response.Headers;
-            headers["X-RateLimit-Limit"] = window.Limit.ToString(CultureInfo.InvariantCulture);
-            headers["X-RateLimit-Remaining"] = window.Remaining.ToString(CultureInfo.InvariantCulture);
-            headers["X-RateLimit-Reset"] = window.ResetUnixSeconds.ToString(CultureInfo.InvariantCulture);
+            headers[LimitHeader] = window.Limit.ToString(CultureInfo.InvariantCulture);
+            headers[RemainingHeader] = window.Remaining.ToString(CultureInfo.InvariantCulture);
+            headers[ResetHeader] = window.ResetUnixSeconds.ToString(CultureInfo.InvariantCulture);
             return Task.CompletedTask;
         }, (context, window));
 

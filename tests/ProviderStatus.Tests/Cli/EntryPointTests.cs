@@ -60,9 +60,34 @@ public sealed class EntryPointTests : IDisposable
         Assert.Equal(0, seeded.ExitCode);
     }
 
+    [Theory]
+    [InlineData("RateLimiting__PermitLimit", "0", "RateLimiting:PermitLimit must be > 0.")]
+    [InlineData("RateLimiting__WindowSeconds", "-5", "RateLimiting:WindowSeconds must be between 1 and 86400.")]
+    [InlineData("Status__StaleAfter", "00:00:00", "Status:StaleAfter must be > 0 (a TimeSpan such as 1.00:00:00).")]
+    [InlineData("Database__CommandTimeoutSeconds", "0", "Database:CommandTimeoutSeconds must be between 1 and 600.")]
+    [InlineData("Auth__Jwt__SigningKey", "too-short", "Auth:Jwt:Audience must be set when JWTs are enabled.")]
+    [InlineData("Cors__AllowedOrigins__0", "https://app.example.com/settings", "Cors:AllowedOrigins must hold origins such as https://app.example.com")]
+    [InlineData("ConnectionStrings__Postgres", "Hots=db;Password=hunter2", "ConnectionStrings:Postgres is not a valid connection string")]
+    public async Task A_Bad_Setting_Stops_The_Service_With_One_Line_Naming_The_Key(string variable, string value, string message)
+    {
+        var environment = new Dictionary<string, string>(Sqlite) { [variable] = value, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" };
+
+        var serve = await AppProcess.RunAsync(environment);
+        var command = await AppProcess.RunAsync(environment, "keys", "list", "--workspace", "demo");
+
+        foreach (var result in new[] { serve, command })
+        {
+            Assert.Equal(1, result.ExitCode);
+            var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("Configuration error: ", line);
+            Assert.Contains(message, line);
+            Assert.DoesNotContain("hunter2", result.Stderr + result.Stdout);
+            Assert.DoesNotContain("   at ", result.Stderr + result.Stdout);
+        }
+    }
+
     private Dictionary<string, string> Sqlite => new() { ["ConnectionStrings__Sqlite"] = $"Data Source={_sqliteFile}" };
 
     private static Task<ProcessResult> RunAsync(Dictionary<string, string> environment, params string[] args) =>
-        ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "ProviderStatus.Api.dll"), .. args],
-            workingDirectory: AppContext.BaseDirectory, environment: environment);
+        AppProcess.RunAsync(environment, args);
 }

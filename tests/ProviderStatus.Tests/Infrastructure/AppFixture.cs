@@ -34,6 +34,15 @@ public abstract class AppFixture : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>Serve over real Kestrel sockets instead of the in-memory test server.</summary>
+    protected virtual bool RealSockets => false;
+
+    /// <summary>Whether the PostgreSQL database is migrated before the service starts.</summary>
+    protected virtual bool Migrated => true;
+
+    /// <summary>Lets a fixture change the connection string it was given, e.g. to add a password.</summary>
+    protected virtual string AdjustConnectionString(string connectionString) => connectionString;
+
     /// <summary>Services a fixture adds on top of the app's own, for what only a test needs.</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -52,16 +61,18 @@ public abstract class AppFixture : IAsyncLifetime
             connectionString = await (await PostgresCluster.Shared).CreateDatabaseAsync();
         }
 
-        App = new ProviderStatusApp(Kind, connectionString, Settings, ConfigureServices);
-        if (Kind == DatabaseKind.Postgres)
+        App = new ProviderStatusApp(Kind, AdjustConnectionString(connectionString), Settings, ConfigureServices);
+        if (RealSockets)
+        {
+            App.UseKestrel(0);
+        }
+
+        // Starting the host migrates an embedded database, exactly as a first run does.
+        App.StartServer();
+        if (Kind == DatabaseKind.Postgres && Migrated)
         {
             var result = await RunCommandAsync("migrate");
             Assert.True(result.ExitCode == 0, result.Stderr);
-        }
-        else
-        {
-            // Starting the host migrates the embedded database, exactly as a first run does.
-            _ = App.Server;
         }
     }
 

@@ -1,29 +1,25 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Json;
 
 namespace ProviderStatus.Tests.Infrastructure;
 
-/// <summary>Keeps every log line the app writes, so tests can read what was logged.</summary>
-public sealed class LogCapture : ILoggerProvider
+/// <summary>
+/// A Serilog sink the app writes to alongside its console: every event, rendered by the same JSON
+/// formatter the service uses in production, one JSON object per line.
+/// </summary>
+public sealed class LogCapture : ILogEventSink
 {
+    private readonly JsonFormatter _formatter = new(renderMessage: true);
     private readonly ConcurrentQueue<string> _lines = new();
 
     public IReadOnlyCollection<string> Lines => _lines;
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-    public void Dispose()
+    public void Emit(LogEvent logEvent)
     {
-    }
-
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+        using var writer = new StringWriter();
+        _formatter.Format(logEvent, writer);
+        _lines.Enqueue(writer.ToString());
     }
 }
