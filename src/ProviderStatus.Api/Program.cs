@@ -38,8 +38,8 @@ if (isCommand)
 
 app.UseErrorEnvelope();
 app.UseRouting();
-app.UseAuthentication();
 app.UseApiRateLimiting();
+app.UseAuthentication();
 app.UseCors();
 app.UseAuthorization();
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -39,6 +40,15 @@ internal static class DatabaseExtensions
                     DefaultTimeout = timeouts.CommandTimeoutSeconds,
                 }.ConnectionString);
             }
+
+            // A failed command is reported once, where it is handled: as a warning when the database
+            // is unavailable (503), as an error with its stack trace when it is a bug (500), as one
+            // line by a CLI command. EF's own reports of the same failure are kept for Debug.
+            options.ConfigureWarnings(events => events.Log(
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (RelationalEventId.ConnectionError, LogLevel.Debug),
+                (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         });
         return services;
     }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using ProviderStatus.Api.Authentication;
 using ProviderStatus.Api.Errors;
@@ -17,7 +19,12 @@ internal static class RateLimitingExtensions
         return services;
     }
 
-    /// <summary>Limits every <c>/v1</c> request; runs after authentication so it knows the caller.</summary>
+    /// <summary>
+    /// Limits every <c>/v1</c> request. Runs before <c>UseAuthentication</c> and authenticates the
+    /// request itself (the result is cached for the rest of the pipeline), so that even a request
+    /// whose authentication fails with an exception, such as an unreachable database, is counted
+    /// and answered with the rate-limit headers.
+    /// </summary>
     public static IApplicationBuilder UseApiRateLimiting(this IApplicationBuilder app) =>
         app.UseMiddleware<RateLimitMiddleware>();
 
@@ -60,6 +67,20 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, PartitionedRateL
             return;
         }
 
+        ExceptionDispatchInfo? authenticationFailure = null;
+        try
+        {
+            var authentication = await context.AuthenticateAsync();
+            if (authentication.Succeeded)
+            {
+                context.User = authentication.Principal;
+            }
+        }
+        catch (Exception e)
+        {
+            authenticationFailure = ExceptionDispatchInfo.Capture(e);
+        }
+
         using var lease = limiter.AttemptAcquire(context);
         lease.TryGetMetadata(RateLimitWindow.MetadataName, out var window);
 
@@ -74,6 +95,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, PartitionedRateL
             return Task.CompletedTask;
         }, (context, window));
 
+        authenticationFailure?.Throw();
         if (!lease.IsAcquired)
         {
             var retryAfter = window.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);

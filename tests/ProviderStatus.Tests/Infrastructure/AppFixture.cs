@@ -37,6 +37,9 @@ public abstract class AppFixture : IAsyncLifetime
     /// <summary>Serve over real Kestrel sockets instead of the in-memory test server.</summary>
     protected virtual bool RealSockets => false;
 
+    /// <summary>The cluster a PostgreSQL fixture creates its database in.</summary>
+    protected virtual Task<PostgresCluster> Cluster => PostgresCluster.Shared;
+
     /// <summary>Whether the PostgreSQL database is migrated before the service starts.</summary>
     protected virtual bool Migrated => true;
 
@@ -58,7 +61,7 @@ public abstract class AppFixture : IAsyncLifetime
         }
         else
         {
-            connectionString = await (await PostgresCluster.Shared).CreateDatabaseAsync();
+            connectionString = await (await Cluster).CreateDatabaseAsync();
         }
 
         App = new ProviderStatusApp(Kind, AdjustConnectionString(connectionString), Settings, ConfigureServices);
