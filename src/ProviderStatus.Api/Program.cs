@@ -22,6 +22,7 @@ builder.Services.AddCallerAuthentication();
 builder.Services.AddApiRateLimiting();
 builder.Services.AddApiCors();
 builder.Services.AddHealth();
+builder.Services.AddApiDocument();
 builder.Services.AddProviders();
 
 var app = builder.Build();
@@ -37,6 +38,7 @@ if (isCommand)
 }
 
 app.UseErrorEnvelope();
+app.UseApiDocument();
 app.UseRouting();
 app.UseApiRateLimiting();
 app.UseAuthentication();

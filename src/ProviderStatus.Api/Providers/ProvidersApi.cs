@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ProviderStatus.Api.Authentication;
 using ProviderStatus.Api.Data;
 using ProviderStatus.Api.Errors;
+using ProviderStatus.Api.Hosting;
 
 namespace ProviderStatus.Api.Providers;
 
@@ -11,8 +12,18 @@ internal static class ProvidersApi
 {
     public static RouteGroupBuilder MapProviders(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/settings").RequirePermission(Permissions.ReadSettings);
-        group.MapGet("/providers", ListProviders).WithName("ListProviders");
+        var group = routes.MapGroup("/v1/settings").RequirePermission(Permissions.ReadSettings).WithTags("Providers");
+        group.MapGet("/providers", ListProviders)
+            .WithName("ListProviders")
+            .WithSummary("List the workspace's provider connections")
+            .WithDescription("Every provider connection of the caller's workspace with its health, optionally for one category. " +
+                "Needs the read:settings permission.")
+            .WithMetadata(new AllowedQueryValues("category", ProviderCategories.All))
+            .Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized)
+            .Produces<ErrorResponse>(StatusCodes.Status403Forbidden)
+            .Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests)
+            .Produces<ErrorResponse>(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
