@@ -14,7 +14,8 @@ internal sealed record CommandContext(IServiceProvider Services, TextWriter Out,
 }
 
 /// <summary>
-/// The ops commands of the host (<c>migrate</c>, <c>import</c>, <c>keys</c>, <c>seed-demo</c>). Results
+/// The ops commands of the host (<c>migrate</c>, <c>import</c>, <c>keys</c>, <c>seed-demo</c>,
+/// <c>healthcheck</c>). Results
 /// go to standard output and everything else to standard error, so <c>key=$(… keys create …)</c>
 /// captures just the key. Exit codes: 0 success, 1 the command failed, 2 the command line was wrong.
 /// </summary>
@@ -38,13 +39,15 @@ internal static class CommandLine
           keys revoke <key id | key>     Revoke a key.
           seed-demo                      Create the 'demo' workspace with one connection in each
                                          status, and print a new API key for it.
+          healthcheck [--url <url>]      Ask a running instance whether it is live (default
+                                         http://127.0.0.1:8080/health/live), for container health checks.
           help                           Show this text.
 
         Exit codes: 0 success, 1 the command failed, 2 the command line was not understood.
 
         """;
 
-    private static readonly string[] Commands = ["migrate", "import", "keys", "seed-demo", "help", "--help"];
+    private static readonly string[] Commands = ["migrate", "import", "keys", "seed-demo", "healthcheck", "help", "--help"];
 
     /// <summary>True when the arguments name a command rather than options for serving HTTP.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
@@ -61,6 +64,8 @@ internal static class CommandLine
             {
                 case "migrate":
                     return await MigrateCommand.RunAsync(context, arguments);
+                case "healthcheck":
+                    return await HealthcheckCommand.RunAsync(context, arguments);
                 case "help" or "--help":
                     await stdout.WriteAsync(Usage);
                     return Success;

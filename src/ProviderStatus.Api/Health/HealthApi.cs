@@ -10,6 +10,8 @@ internal sealed record HealthCheckEntry(string Status, string? Description);
 
 internal static class HealthApi
 {
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
     private const string ReadyTag = "ready";
 
     public static IServiceCollection AddHealth(this IServiceCollection services)
@@ -25,9 +27,9 @@ internal static class HealthApi
     /// </summary>
     public static void MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+        routes.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
             .ShortCircuit();
-        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
+        routes.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
             .ShortCircuit();
     }
 

@@ -10,14 +10,19 @@ internal sealed class CorsSettings
 {
     public const string Section = "Cors";
 
-    /// <summary>Origins such as <c>https://app.example.com</c>; none by default, <c>*</c> for any.</summary>
+    /// <summary>
+    /// Origins such as <c>https://app.example.com</c>; none by default, <c>*</c> for any. Blank entries
+    /// are ignored, so an unset variable in a deployment template means "none".
+    /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    public IEnumerable<string> Origins => AllowedOrigins.Where(origin => !string.IsNullOrWhiteSpace(origin));
 
     internal sealed class Validator : IValidateOptions<CorsSettings>
     {
         public ValidateOptionsResult Validate(string? name, CorsSettings options)
         {
-            var invalid = options.AllowedOrigins.Where(origin => origin != "*" && !IsOrigin(origin)).ToList();
+            var invalid = options.Origins.Where(origin => origin != "*" && !IsOrigin(origin)).ToList();
             return invalid.Count == 0
                 ? ValidateOptionsResult.Success
                 : ValidateOptionsResult.Fail($"{Section}:{nameof(AllowedOrigins)} must hold origins such as https://app.example.com (scheme, host and port only), not '{invalid[0]}'.");
@@ -42,7 +47,7 @@ internal static class CorsExtensions
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<CorsSettings>>((cors, settings) => cors.AddDefaultPolicy(policy =>
         {
-            var origins = settings.Value.AllowedOrigins;
+            var origins = settings.Value.Origins.ToArray();
             if (origins.Contains("*"))
             {
                 policy.AllowAnyOrigin();

@@ -86,6 +86,22 @@ public sealed class EntryPointTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Healthcheck_Succeeds_Against_A_Live_Instance_And_Fails_Otherwise()
+    {
+        await using var server = await ServerProcess.StartAsync(Sqlite);
+
+        var live = await RunAsync(Sqlite, "healthcheck", "--url", new Uri(server.Address, "/health/live").ToString());
+        var nobody = await RunAsync(Sqlite, "healthcheck", "--url", "http://127.0.0.1:9/health/live");
+        var notHttp = await RunAsync(Sqlite, "healthcheck", "--url", "ftp://example.com/");
+
+        Assert.Equal(0, live.ExitCode);
+        Assert.EndsWith("/health/live is live.\n", live.Stdout);
+        Assert.Equal(1, nobody.ExitCode);
+        Assert.StartsWith("error: http://127.0.0.1:9/health/live did not answer", nobody.Stderr);
+        Assert.Equal(2, notHttp.ExitCode);
+    }
+
     private Dictionary<string, string> Sqlite => new() { ["ConnectionStrings__Sqlite"] = $"Data Source={_sqliteFile}" };
 
     private static Task<ProcessResult> RunAsync(Dictionary<string, string> environment, params string[] args) =>
