@@ -10,7 +10,7 @@ using ProviderStatus.Api.Hosting;
 
 namespace ProviderStatus.Api.Data;
 
-internal static class DatabaseExtensions
+internal static partial class DatabaseExtensions
 {
     public static IServiceCollection AddDatabase(this IServiceCollection services)
     {
@@ -101,6 +101,12 @@ internal static class DatabaseExtensions
         if (db.Database.IsSqlite())
         {
             await db.MigrateAsync(cancellationToken);
+            var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            LogEmbeddedDatabase(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseExtensions).FullName!), Path.GetFullPath(file));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Serving from the embedded SQLite database at {Path}; set ConnectionStrings:Postgres to use PostgreSQL in production.")]
+    private static partial void LogEmbeddedDatabase(ILogger logger, string path);
 }
