@@ -102,6 +102,28 @@ public sealed class EntryPointTests : IDisposable
         Assert.Equal(2, notHttp.ExitCode);
     }
 
+    [Theory]
+    [InlineData("Production", true)]
+    [InlineData("Development", false)]
+    public async Task Logs_Are_Json_Lines_Except_In_Development(string environment, bool json)
+    {
+        var settings = new Dictionary<string, string>(Sqlite) { ["ASPNETCORE_ENVIRONMENT"] = environment };
+        await using var server = await ServerProcess.StartAsync(settings);
+
+        var line = await server.WaitForLineAsync(l => l.Contains("Now listening on", StringComparison.Ordinal));
+
+        if (json)
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(line);
+            Assert.Equal("Information", document.RootElement.GetProperty("Level").GetString());
+            Assert.Equal("Microsoft.Hosting.Lifetime", document.RootElement.GetProperty("Properties").GetProperty("SourceContext").GetString());
+        }
+        else
+        {
+            Assert.Matches(@"^\[\d{2}:\d{2}:\d{2} INF\] Microsoft\.Hosting\.Lifetime: Now listening on: ", line);
+        }
+    }
+
     private Dictionary<string, string> Sqlite => new() { ["ConnectionStrings__Sqlite"] = $"Data Source={_sqliteFile}" };
 
     private static Task<ProcessResult> RunAsync(Dictionary<string, string> environment, params string[] args) =>
