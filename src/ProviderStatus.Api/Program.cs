@@ -1,4 +1,5 @@
 using ProviderStatus.Api.Authentication;
+using ProviderStatus.Api.Caching;
 using ProviderStatus.Api.Cli;
 using ProviderStatus.Api.Data;
 using ProviderStatus.Api.Errors;
@@ -18,6 +19,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddRequestContext();
 builder.Services.AddApiJson();
 builder.Services.AddDatabase();
+builder.Services.AddCaching();
 builder.Services.AddCallerAuthentication();
 builder.Services.AddApiRateLimiting();
 builder.Services.AddApiCors();
@@ -34,7 +36,11 @@ if (!app.Services.TryValidateConfiguration(Console.Error))
 
 if (isCommand)
 {
-    return await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
+    // Disposing the app flushes the command's logs; serving, RunAsync does that on shutdown.
+    await using (app)
+    {
+        return await CommandLine.RunAsync(app.Services, args, Console.Out, Console.Error);
+    }
 }
 
 app.UseErrorEnvelope();

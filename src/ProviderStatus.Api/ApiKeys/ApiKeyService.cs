@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using ProviderStatus.Api.Caching;
 using ProviderStatus.Api.Data;
 using ProviderStatus.Api.Hosting;
 
@@ -14,6 +15,9 @@ internal sealed record CreatedApiKey(ApiKey Record, string Secret);
 /// <summary>The caller behind a valid key.</summary>
 internal sealed record AuthenticatedKey(Guid KeyId, string WorkspaceId, string[] Permissions);
 
+/// <summary>What authentication needs to know of a stored key.</summary>
+internal sealed record StoredKey(Guid Id, string WorkspaceId, byte[] KeyHash, string[] Permissions, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
+
 internal enum RevokeOutcome
 {
     Revoked,
@@ -21,10 +25,19 @@ internal enum RevokeOutcome
     NotFound,
 }
 
-internal sealed class ApiKeyService(ProviderStatusDbContext db, TimeProvider clock)
+/// <summary>The key lookup, compiled once per application (see <see cref="Providers.ProviderQueries"/>).</summary>
+internal sealed class ApiKeyQueries
 {
-    /// <summary><c>last_used_at</c> is written at most this often per key, not on every request.</summary>
-    internal static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+    public Func<ProviderStatusDbContext, byte[], CancellationToken, Task<StoredKey?>> FindByHash { get; } =
+        EF.CompileAsyncQuery((ProviderStatusDbContext db, byte[] hash, CancellationToken _) => db.ApiKeys
+            .Where(k => k.KeyHash == hash)
+            .Select(k => new StoredKey(k.Id, k.WorkspaceId, k.KeyHash, Scopes.Split(k.Permissions), k.ExpiresAt, k.RevokedAt))
+            .SingleOrDefault());
+}
+
+internal sealed class ApiKeyService(
+    ProviderStatusDbContext db, TimeProvider clock, KeyCache cache, ChangeFeed feed, KeyUsage usage, ApiKeyQueries queries)
+{
 
     public async Task<CreatedApiKey> CreateAsync(
         string workspaceId, string? name, IReadOnlyCollection<string> permissions, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
@@ -60,7 +73,9 @@ internal sealed class ApiKeyService(ProviderStatusDbContext db, TimeProvider clo
             ExpiresAt = expiresAt,
         };
         db.ApiKeys.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
+
+        // A lookup of this key before it existed may be cached as "no such key".
+        await SaveAndAnnounceAsync(Changes.ForKey(KeyHash.From(record.KeyHash)), cancellationToken);
         return new CreatedApiKey(record, secret);
     }
 
@@ -97,42 +112,54 @@ internal sealed class ApiKeyService(ProviderStatusDbContext db, TimeProvider clo
         }
 
         key.RevokedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveAndAnnounceAsync(Changes.ForKey(KeyHash.From(key.KeyHash)), cancellationToken);
         return RevokeOutcome.Revoked;
     }
 
     /// <summary>
     /// The caller behind <paramref name="presentedKey"/>, or null when the key is malformed, unknown,
     /// revoked or expired (deliberately indistinguishable to the caller). A malformed key costs no
-    /// database query; a well-formed one costs a lookup by hash on a unique index.
+    /// lookup at all; a well-formed one is looked up by hash in the key cache, which remembers unknown
+    /// keys too, and only on a miss in the database. Expiry is judged against the clock every time.
     /// </summary>
-    public async Task<AuthenticatedKey?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
+    public async ValueTask<AuthenticatedKey?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
     {
         if (!ApiKeyFormat.IsWellFormed(presentedKey))
         {
             return null;
         }
 
-        var hash = ApiKeyFormat.Hash(presentedKey);
-        var key = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.KeyHash == hash)
-            .Select(k => new { k.Id, k.WorkspaceId, k.KeyHash, k.Permissions, k.ExpiresAt, k.RevokedAt, k.LastUsedAt })
-            .SingleOrDefaultAsync(cancellationToken);
-
+        var hashBytes = ApiKeyFormat.Hash(presentedKey);
+        var hash = KeyHash.From(hashBytes);
         var now = clock.GetUtcNow();
-        if (key is null || !CryptographicOperations.FixedTimeEquals(key.KeyHash, hash)
+        if (!cache.TryGet(hash, now, out var cached))
+        {
+            var generation = cache.Generation;
+            cached = new CachedKey(await queries.FindByHash(db, hashBytes, cancellationToken), now);
+            cache.Store(hash, cached, generation);
+        }
+
+        // The lookup was by hash; the final comparison of the stored hash is in fixed time.
+        if (cached.Key is not { } key || !CryptographicOperations.FixedTimeEquals(key.KeyHash, hashBytes)
             || key.RevokedAt is not null || key.ExpiresAt <= now)
         {
             return null;
         }
 
-        if (key.LastUsedAt is null || now - key.LastUsedAt >= LastUsedResolution)
+        usage.Record(key.Id, now);
+        return new AuthenticatedKey(key.Id, key.WorkspaceId, key.Permissions);
+    }
+
+    private async Task SaveAndAnnounceAsync(Changes changes, CancellationToken cancellationToken)
+    {
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            await db.ApiKeys.Where(k => k.Id == key.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await ChangeFeed.AnnounceAsync(db, changes, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        return new AuthenticatedKey(key.Id, key.WorkspaceId, Scopes.Split(key.Permissions));
+        feed.ApplyLocally(changes);
     }
 
     private async Task EnsureWorkspaceExistsAsync(string workspaceId, CancellationToken cancellationToken)

@@ -27,6 +27,9 @@ internal static class AuthenticationExtensions
     {
         services.AddValidatedOptions<JwtOptions, JwtOptions.Validator>(JwtOptions.Section);
         services.AddScoped<ApiKeyService>();
+        services.AddSingleton<ApiKeyQueries>();
+        services.AddSingleton<KeyUsage>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyUsage>());
 
         services.AddAuthentication(BearerScheme)
             .AddPolicyScheme(BearerScheme, "API key or JWT", options => options.ForwardDefaultSelector = SelectScheme)

@@ -26,11 +26,7 @@ internal static partial class DatabaseExtensions
             var timeouts = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             if (connectionStrings.UsesPostgres)
             {
-                options.UseNpgsql(new NpgsqlConnectionStringBuilder(connectionStrings.Postgres)
-                {
-                    Timeout = timeouts.ConnectTimeoutSeconds,
-                    CommandTimeout = timeouts.CommandTimeoutSeconds,
-                }.ConnectionString);
+                options.UseNpgsql(PostgresConnectionString(connectionStrings.Postgres!, timeouts));
             }
             else
             {
@@ -51,6 +47,29 @@ internal static partial class DatabaseExtensions
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         });
         return services;
+    }
+
+    /// <summary>
+    /// The connection string as the service uses it: its timeouts from <see cref="DatabaseOptions"/>;
+    /// statements the service repeats prepared automatically (unless the connection string says
+    /// otherwise), so PostgreSQL plans them once per connection; and no session reset when a
+    /// connection returns to the pool, since the service never changes session state.
+    /// </summary>
+    internal static string PostgresConnectionString(string configured, DatabaseOptions timeouts)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(configured)
+        {
+            Timeout = timeouts.ConnectTimeoutSeconds,
+            CommandTimeout = timeouts.CommandTimeoutSeconds,
+            NoResetOnClose = true,
+        };
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 20;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>

@@ -60,8 +60,8 @@ internal static class OpenApiExtensions
 
     /// <summary>
     /// Adds to each API operation: both bearer schemes where authorization is required, the headers
-    /// every <c>/v1</c> response carries, Retry-After and WWW-Authenticate where they apply, and the
-    /// enum of a query parameter whose values the endpoint declares.
+    /// every <c>/v1</c> response carries, Retry-After, WWW-Authenticate and ETag where they apply, and
+    /// the enum of a query parameter whose values the endpoint declares.
     /// </summary>
     private sealed class ApiOperationFilter : IOperationFilter
     {
@@ -104,6 +104,11 @@ internal static class OpenApiExtensions
                 if (status is "401" or "403")
                 {
                     concrete.Headers["WWW-Authenticate"] = Header(JsonSchemaType.String, "The bearer challenge.");
+                }
+
+                if (status is "200" or "304" && operation.Responses!.ContainsKey("304"))
+                {
+                    concrete.Headers["ETag"] = Header(JsonSchemaType.String, "Strong validator of the body; send it back in If-None-Match.");
                 }
             }
         }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ProviderStatus.Api.Caching;
 using ProviderStatus.Api.Data;
 
 namespace ProviderStatus.Api.Import;
@@ -9,10 +10,12 @@ internal sealed record ImportSummary(
 /// <summary>
 /// Upserts a validated <see cref="ImportDocument"/>: a workspace by id, a connection by workspace,
 /// provider and account id; each connection in the document replaces the stored one whole.
-/// Connections absent from the document are left alone. Everything is written by one SaveChanges,
-/// so the import lands completely or not at all, and importing the same document again writes nothing.
+/// Connections absent from the document are left alone. Everything is written in one transaction,
+/// so the import lands completely or not at all, and importing the same document again writes
+/// nothing. The workspaces it changed are announced on the change feed, so that cached responses,
+/// here and in every other instance, are replaced.
 /// </summary>
-internal sealed class ConnectionImporter(ProviderStatusDbContext db, TimeProvider clock)
+internal sealed class ConnectionImporter(ProviderStatusDbContext db, TimeProvider clock, ChangeFeed feed)
 {
     public async Task<ImportSummary> ImportAsync(ImportDocument document, CancellationToken cancellationToken)
     {
@@ -71,7 +74,19 @@ internal sealed class ConnectionImporter(ProviderStatusDbContext db, TimeProvide
         }
 
         var workspacesUpdated = db.ChangeTracker.Entries<Workspace>().Count(e => e.State == EntityState.Modified);
-        await db.SaveChangesAsync(cancellationToken);
+        var changed = db.ChangeTracker.Entries<ProviderConnection>()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified)
+            .Select(e => e.Entity.WorkspaceId)
+            .ToHashSet(StringComparer.Ordinal);
+        var changes = Changes.ForWorkspaces(changed);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await ChangeFeed.AnnounceAsync(db, changes, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        feed.ApplyLocally(changes);
 
         var total = document.Workspaces.Sum(w => w.Connections.Count);
         return new ImportSummary(workspacesCreated, workspacesUpdated, connectionsCreated, connectionsUpdated,

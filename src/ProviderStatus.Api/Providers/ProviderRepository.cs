@@ -12,7 +12,37 @@ internal sealed record ConnectionRow(
     string Scopes,
     ConnectionFacts Facts);
 
-internal sealed class ProviderRepository(ProviderStatusDbContext db)
+/// <summary>
+/// The repository's queries, compiled once per application so EF does not translate them again on
+/// every request. Held by the container rather than in statics: a compiled query belongs to one
+/// model (PostgreSQL's or SQLite's), and one process can host both (the tests do).
+/// </summary>
+internal sealed class ProviderQueries
+{
+    public Func<ProviderStatusDbContext, string, IAsyncEnumerable<ConnectionRow>> AllRows { get; } =
+        EF.CompileAsyncQuery((ProviderStatusDbContext db, string workspaceId) => db.Connections.AsNoTracking()
+            .Where(c => c.WorkspaceId == workspaceId)
+            .Select(c => new ConnectionRow(
+                c.Provider.Category,
+                c.Provider.Name,
+                c.AccountId,
+                c.DisplayName,
+                c.Scopes,
+                new ConnectionFacts(c.ConnectedAt, c.DisconnectedAt, c.LastSyncAt, c.LastSyncError, c.AuthError))));
+
+    public Func<ProviderStatusDbContext, string, string, IAsyncEnumerable<ConnectionRow>> CategoryRows { get; } =
+        EF.CompileAsyncQuery((ProviderStatusDbContext db, string workspaceId, string category) => db.Connections.AsNoTracking()
+            .Where(c => c.WorkspaceId == workspaceId && c.Provider.Category == category)
+            .Select(c => new ConnectionRow(
+                c.Provider.Category,
+                c.Provider.Name,
+                c.AccountId,
+                c.DisplayName,
+                c.Scopes,
+                new ConnectionFacts(c.ConnectedAt, c.DisconnectedAt, c.LastSyncAt, c.LastSyncError, c.AuthError))));
+}
+
+internal sealed class ProviderRepository(ProviderStatusDbContext db, ProviderQueries queries)
 {
     /// <summary>
     /// The workspace's connections joined with the provider catalog, optionally for one category, in
@@ -22,21 +52,12 @@ internal sealed class ProviderRepository(ProviderStatusDbContext db)
     /// </summary>
     public async Task<List<ConnectionRow>> ListAsync(string workspaceId, string? category, CancellationToken cancellationToken)
     {
-        var connections = db.Connections.AsNoTracking().Where(c => c.WorkspaceId == workspaceId);
-        if (category is not null)
+        var rows = new List<ConnectionRow>();
+        var query = category is null ? queries.AllRows(db, workspaceId) : queries.CategoryRows(db, workspaceId, category);
+        await foreach (var row in query.WithCancellation(cancellationToken))
         {
-            connections = connections.Where(c => c.Provider.Category == category);
+            rows.Add(row);
         }
-
-        var rows = await connections
-            .Select(c => new ConnectionRow(
-                c.Provider.Category,
-                c.Provider.Name,
-                c.AccountId,
-                c.DisplayName,
-                c.Scopes,
-                new ConnectionFacts(c.ConnectedAt, c.DisconnectedAt, c.LastSyncAt, c.LastSyncError, c.AuthError)))
-            .ToListAsync(cancellationToken);
 
         rows.Sort(ApiOrder);
         return rows;

@@ -45,4 +45,20 @@ internal static class ProviderStatusRules
 
         return new(ConnectionStatus.Healthy, true, null);
     }
+
+    /// <summary>
+    /// Until when <see cref="Evaluate"/> keeps giving the answer it gives at <paramref name="now"/>,
+    /// if the clock alone will change it: a healthy connection turns degraded once its last successful
+    /// sync is older than <paramref name="staleAfter"/>. Null when only new facts can change it.
+    /// </summary>
+    public static DateTimeOffset? UnchangedUntil(ConnectionFacts facts, DateTimeOffset now, TimeSpan staleAfter)
+    {
+        if (facts.DisconnectedAt is not null || facts.AuthError is not null || facts.LastSyncError is not null)
+        {
+            return null;
+        }
+
+        var turnsStale = (facts.LastSyncAt ?? facts.ConnectedAt) + staleAfter;
+        return now <= turnsStale ? turnsStale : null;
+    }
 }

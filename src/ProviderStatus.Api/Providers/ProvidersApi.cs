@@ -1,8 +1,8 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using ProviderStatus.Api.Authentication;
-using ProviderStatus.Api.Data;
 using ProviderStatus.Api.Errors;
 using ProviderStatus.Api.Hosting;
 
@@ -17,8 +17,10 @@ internal static class ProvidersApi
             .WithName("ListProviders")
             .WithSummary("List the workspace's provider connections")
             .WithDescription("Every provider connection of the caller's workspace with its health, optionally for one category. " +
-                "Needs the read:settings permission.")
+                "Needs the read:settings permission. Send the ETag of an earlier answer in If-None-Match to get 304 when nothing changed.")
             .WithMetadata(new AllowedQueryValues("category", ProviderCategories.All))
+            .Produces<ProvidersResponse>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status304NotModified)
             .Produces<ErrorResponse>(StatusCodes.Status400BadRequest)
             .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized)
             .Produces<ErrorResponse>(StatusCodes.Status403Forbidden)
@@ -31,13 +33,12 @@ internal static class ProvidersApi
     /// Lists the caller's provider connections. The workspace comes from the credential alone: no
     /// query parameter or header can point the request at another workspace.
     /// </summary>
-    internal static async Task<Results<Ok<ProvidersResponse>, ErrorResult>> ListProviders(
+    internal static async Task<IResult> ListProviders(
         string? category,
+        [FromHeader(Name = "If-None-Match")] string? ifNoneMatch,
         ClaimsPrincipal user,
         HttpContext context,
-        ProviderRepository repository,
-        TimeProvider clock,
-        IOptions<StatusOptions> statusOptions,
+        ProviderResponses responses,
         CancellationToken cancellationToken)
     {
         if (category is not null && !ProviderCategories.IsKnown(category))
@@ -46,30 +47,45 @@ internal static class ProvidersApi
                 $"Unknown category '{category}': expected one of {ProviderCategories.AllAsText}.");
         }
 
-        var rows = await repository.ListAsync(user.GetWorkspaceId(), category, cancellationToken);
-        var now = clock.GetUtcNow();
-        var staleAfter = statusOptions.Value.StaleAfter;
-        var providers = rows.ConvertAll(row => ToItem(row, now, staleAfter));
+        var response = await responses.GetAsync(user.GetWorkspaceId(), category, cancellationToken);
 
         // Private to the caller: shared caches must not store it, and browsers must revalidate.
-        context.Response.Headers.CacheControl = "private, no-cache";
-        context.Response.Headers.Vary = "Authorization";
-        return TypedResults.Ok(new ProvidersResponse(new ProvidersData(providers)));
+        var headers = context.Response.Headers;
+        headers.CacheControl = "private, no-cache";
+        headers.Vary = HeaderNames.Authorization;
+        headers.ETag = response.ETag;
+        return Matches(ifNoneMatch, response.ETag) ? NotModified : new JsonBody(response.Body);
     }
 
-    private static ProviderStatusItem ToItem(ConnectionRow row, DateTimeOffset now, TimeSpan staleAfter)
+    private static readonly IResult NotModified = TypedResults.StatusCode(StatusCodes.Status304NotModified);
+
+    /// <summary>If-None-Match uses the weak comparison: <c>W/"x"</c> matches <c>"x"</c>; <c>*</c> matches any.</summary>
+    private static bool Matches(string? ifNoneMatch, string etag)
     {
-        var health = ProviderStatusRules.Evaluate(row.Facts, now, staleAfter);
-        return new ProviderStatusItem(
-            row.Category,
-            row.Name,
-            health.Connected,
-            row.AccountId,
-            row.DisplayName,
-            Scopes.Split(row.Scopes),
-            row.Facts.ConnectedAt,
-            row.Facts.LastSyncAt,
-            health.Status,
-            health.ErrorMessage);
+        if (ifNoneMatch is null)
+        {
+            return false;
+        }
+
+        if (ifNoneMatch == etag)
+        {
+            return true;
+        }
+
+        var current = new EntityTagHeaderValue(etag);
+        return EntityTagHeaderValue.TryParseList(new StringValues(ifNoneMatch), out var tags)
+            && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
+    }
+
+    /// <summary>Bytes that are already the JSON answer.</summary>
+    private sealed class JsonBody(byte[] body) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using ProviderStatus.Api.ApiKeys;
 using ProviderStatus.Tests.Infrastructure;
 
@@ -92,6 +93,7 @@ public abstract class CommandLineTests(AppFixture fixture)
         var usedAt = Text(fixture.Clock.GetUtcNow());
         await fixture.GetProvidersAsync(used);
         var revoke = await fixture.RunCommandAsync("keys", "revoke", revoked);
+        await fixture.App.Services.GetRequiredService<KeyUsage>().FlushAsync(CancellationToken.None);
 
         var list = await fixture.RunCommandAsync("keys", "list", "--workspace", workspace);
 

@@ -5,19 +5,30 @@ using ProviderStatus.Tests.Infrastructure;
 
 namespace ProviderStatus.Tests.Data;
 
-/// <summary>The service on a PostgreSQL cluster of its own, which the tests stop and start.</summary>
+/// <summary>
+/// The service on a PostgreSQL cluster of its own, which the tests stop and start. Responses are not
+/// cached, so that every request reaches the database.
+/// </summary>
 public sealed class OwnClusterFixture : AppFixture
 {
     private readonly Lazy<Task<PostgresCluster>> _cluster = new(() => PostgresCluster.StartAsync("outage"));
 
     protected override DatabaseKind Kind => DatabaseKind.Postgres;
 
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Cache:Responses"] = "false",
+    };
+
     protected override Task<PostgresCluster> Cluster => _cluster.Value;
 
     public Task<PostgresCluster> OwnCluster => _cluster.Value;
 }
 
-/// <summary>A pool of two connections and short timeouts, so that exhausting it is quick.</summary>
+/// <summary>
+/// A pool of two connections and short timeouts, so that exhausting it is quick; responses are not
+/// cached, so that every request needs a connection.
+/// </summary>
 public sealed class TinyPoolFixture : AppFixture
 {
     protected override DatabaseKind Kind => DatabaseKind.Postgres;
@@ -28,6 +39,7 @@ public sealed class TinyPoolFixture : AppFixture
     {
         ["Database:ConnectTimeoutSeconds"] = "1",
         ["Database:CommandTimeoutSeconds"] = "2",
+        ["Cache:Responses"] = "false",
     };
 }
 

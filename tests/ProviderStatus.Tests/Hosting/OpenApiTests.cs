@@ -22,15 +22,25 @@ public sealed class OpenApiTests(SqliteAppFixture fixture) : IClassFixture<Sqlit
             category.GetProperty("schema").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
 
         var responses = operation.GetProperty("responses");
-        Assert.Equal(["200", "400", "401", "403", "429", "503"], responses.EnumerateObject().Select(r => r.Name));
+        Assert.Equal(["200", "304", "400", "401", "403", "429", "503"], responses.EnumerateObject().Select(r => r.Name));
         foreach (var response in responses.EnumerateObject())
         {
             var headers = response.Value.GetProperty("headers").EnumerateObject().Select(h => h.Name).ToList();
             Assert.Superset(RateLimitAndRequestIdHeaders.ToHashSet(), headers.ToHashSet());
             Assert.Equal(response.Name is "429" or "503", headers.Contains("Retry-After"));
+            Assert.Equal(response.Name is "200" or "304", headers.Contains("ETag"));
+            if (response.Name == "304")
+            {
+                Assert.False(response.Value.TryGetProperty("content", out _));
+                continue;
+            }
+
             var schemaReference = response.Value.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString();
             Assert.Equal(response.Name == "200" ? "#/components/schemas/ProvidersResponse" : "#/components/schemas/ErrorResponse", schemaReference);
         }
+
+        var ifNoneMatch = operation.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "If-None-Match");
+        Assert.Equal("header", ifNoneMatch.GetProperty("in").GetString());
 
         Assert.Equal(["ApiKey", "Jwt"], operation.GetProperty("security").EnumerateArray().Select(r => r.EnumerateObject().Single().Name));
         foreach (var scheme in document.RootElement.GetProperty("components").GetProperty("securitySchemes").EnumerateObject())

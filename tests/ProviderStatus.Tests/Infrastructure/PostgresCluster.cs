@@ -18,13 +18,15 @@ public sealed class PostgresCluster
     private readonly string _dataDirectory;
     private readonly string _root;
     private readonly int _port;
+    private readonly string[] _serverSettings;
 
-    private PostgresCluster(string binDirectory, string root, int port)
+    private PostgresCluster(string binDirectory, string root, int port, string[] serverSettings)
     {
         _binDirectory = binDirectory;
         _root = root;
         _dataDirectory = Path.Combine(root, "data");
         _port = port;
+        _serverSettings = serverSettings;
     }
 
     /// <summary>The cluster most tests share; each test class creates its own database in it.</summary>
@@ -39,12 +41,14 @@ public sealed class PostgresCluster
             Database = database,
         }.ToString();
 
-    public static async Task<PostgresCluster> StartAsync(string name)
+    /// <param name="name">Part of the cluster's folder name, to tell clusters apart.</param>
+    /// <param name="serverSettings">Extra <c>name=value</c> server settings, such as preloaded libraries.</param>
+    public static async Task<PostgresCluster> StartAsync(string name, params string[] serverSettings)
     {
         var binDirectory = FindBinDirectory();
         var root = Path.Combine(Path.GetTempPath(), $"providerstatus-pg-{name}-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(root);
-        var cluster = new PostgresCluster(binDirectory, root, FreePort());
+        var cluster = new PostgresCluster(binDirectory, root, FreePort(), serverSettings);
         if (RunsAsRoot)
         {
             await cluster.MustSucceedAsync("chown", ["-R", "postgres:postgres", root]);
@@ -71,7 +75,8 @@ public sealed class PostgresCluster
 
     public Task StartServerAsync() =>
         PgAsync("pg_ctl", "-D", _dataDirectory, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "start",
-            "-o", $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300");
+            "-o", $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+                + string.Concat(_serverSettings.Select(setting => $" -c {setting}")));
 
     public Task StopServerAsync() => PgAsync("pg_ctl", "-D", _dataDirectory, "-w", "-m", "fast", "stop");
 

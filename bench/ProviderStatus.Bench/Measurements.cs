@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Npgsql;
+using ProviderStatus.Tests.Infrastructure;
+
+namespace ProviderStatus.Bench;
+
+/// <summary>One row of the report.</summary>
+internal sealed record ScenarioResult(
+    string Name,
+    string Description,
+    int Connections,
+    double RequestsPerSecond,
+    double P50Ms,
+    double P99Ms,
+    long Requests,
+    long Non2xx,
+    long Errors,
+    double? CpuSecondsPer1000,
+    double? QueriesPer1000,
+    double? MemoryMegabytes = null,
+    double? MemoryGrowthMegabytes = null);
+
+/// <summary>Runs a scenario (a warm-up, then the timed run) and measures the server around the timed run.</summary>
+internal sealed partial class Measurements(BenchOptions options, string connectionString)
+{
+    public async Task<ScenarioResult> HttpAsync(
+        string name, string description, int pid, Uri url, int connections, string[] headers, string? script = null, string? scriptArgument = null)
+    {
+        Console.WriteLine($"{name}: {description}...");
+        await Wrk.RunAsync(url, connections, options.WarmupSeconds, headers, script, scriptArgument);
+        var (cpu, queries) = (ProcessStats.CpuSeconds(pid), await QueriesAsync());
+        var load = await Wrk.RunAsync(url, connections, options.Seconds, headers, script, scriptArgument);
+        return Result(name, description, connections, load, ProcessStats.CpuSeconds(pid) - cpu, await QueriesAsync() - queries) with
+        {
+            MemoryMegabytes = ProcessStats.RssMegabytes(pid),
+        };
+    }
+
+    /// <summary>A long run at 256 connections, sampling the server's memory every second.</summary>
+    public async Task<ScenarioResult> SustainedAsync(string name, string description, int pid, Uri url, string[] headers)
+    {
+        Console.WriteLine($"{name}: {description}...");
+        await Wrk.RunAsync(url, 256, options.WarmupSeconds, headers);
+        var samples = new List<double>();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            while (await timer.WaitForNextTickAsync(sampling.Token).AsTask().ContinueWith(t => !t.IsCanceled, TaskScheduler.Default))
+            {
+                samples.Add(ProcessStats.RssMegabytes(pid));
+            }
+        });
+        var (cpu, queries) = (ProcessStats.CpuSeconds(pid), await QueriesAsync());
+        var load = await Wrk.RunAsync(url, 256, options.SustainedSeconds, headers);
+        var result = Result(name, description, 256, load, ProcessStats.CpuSeconds(pid) - cpu, await QueriesAsync() - queries);
+        await sampling.CancelAsync();
+        await sampler;
+
+        // Growth from the first tenth of the run to its end: a leak grows, a warm heap stays put.
+        var settled = samples.Skip(Math.Max(1, samples.Count / 10)).ToList();
+        return result with { MemoryMegabytes = samples.Max(), MemoryGrowthMegabytes = settled.Count > 1 ? settled[^1] - settled[0] : 0 };
+    }
+
+    public static ScenarioResult PeakMemory(string name, string description, int pid) =>
+        new(name, description, 0, 0, 0, 0, 0, 0, 0, null, null, ProcessStats.PeakRssMegabytes(pid));
+
+    /// <summary>P: pgbench with prepared statements, running the endpoint's own query for one workspace.</summary>
+    public async Task<ScenarioResult> PgbenchAsync(string name, string description, string database, string workspaceId)
+    {
+        Console.WriteLine($"{name}: {description}...");
+        var connection = new NpgsqlConnectionStringBuilder(database);
+        var script = Path.GetTempFileName();
+        await File.WriteAllTextAsync(script, $"""
+            SELECT p.category, p.name, c.account_id, c.display_name, c.scopes, c.connected_at, c.disconnected_at, c.last_sync_at, c.last_sync_error, c.auth_error
+            FROM connections AS c INNER JOIN providers AS p ON c.provider_id = p.id
+            WHERE c.workspace_id = '{workspaceId}';
+            """);
+        string[] common = ["-h", connection.Host!, "-p", connection.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres",
+            "-n", "-M", "prepared", "-c", options.Connections.ToString(CultureInfo.InvariantCulture), "-j", "2", "-f", script];
+        await ProcessRunner.RunAsync("pgbench", [.. common, "-T", options.WarmupSeconds.ToString(CultureInfo.InvariantCulture), connection.Database!]);
+        var run = await ProcessRunner.RunAsync("pgbench", [.. common, "-T", options.Seconds.ToString(CultureInfo.InvariantCulture), connection.Database!]);
+        File.Delete(script);
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pgbench failed: {run.Stderr}");
+        }
+
+        var tps = double.Parse(Tps().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture);
+        var latency = double.Parse(Latency().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture);
+        var transactions = long.Parse(Transactions().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture);
+        return new ScenarioResult(name, description, options.Connections, tps, latency, double.NaN, transactions, 0, 0, null, 1000);
+    }
+
+    private static ScenarioResult Result(string name, string description, int connections, LoadResult load, double cpuSeconds, long queries) =>
+        new(name, description, connections, load.RequestsPerSecond, load.P50Ms, load.P99Ms, load.Requests, load.Non2xx, load.SocketErrors,
+            load.Requests == 0 ? null : cpuSeconds / load.Requests * 1000,
+            load.Requests == 0 ? null : queries * 1000.0 / load.Requests);
+
+    /// <summary>Statements the service has run against the benchmark database, from pg_stat_statements.</summary>
+    private async Task<long> QueriesAsync()
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT coalesce(sum(s.calls), 0)::bigint FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+            WHERE d.datname = current_database() AND s.query NOT ILIKE '%pg_stat_statements%' AND s.query NOT ILIKE '%pg_notify%'
+            """, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [GeneratedRegex(@"tps = ([\d.]+) \(without initial connection time\)")]
+    private static partial Regex Tps();
+
+    [GeneratedRegex(@"latency average = ([\d.]+) ms")]
+    private static partial Regex Latency();
+
+    [GeneratedRegex(@"number of transactions actually processed: (\d+)")]
+    private static partial Regex Transactions();
+}

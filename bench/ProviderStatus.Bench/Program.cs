@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+using ProviderStatus.Bench;
+using ProviderStatus.Tests.Infrastructure;
+
+// The benchmark: the service against two baselines measured in the same run, B0 (a minimal Kestrel
+// app returning the same bytes, the framework's ceiling here) and P (pgbench running the endpoint's
+// own query). Run it with bench/run.sh; see the README, "Measuring performance".
+var options = BenchOptions.Parse(args);
+var root = FindRoot();
+var resultsDirectory = Path.Combine(root, "bench", "results");
+Directory.CreateDirectory(resultsDirectory);
+var apiDll = Path.Combine(root, "src", "ProviderStatus.Api", "bin", "Release", "net10.0", "ProviderStatus.Api.dll");
+var baselineDll = Path.Combine(root, "bench", "Baseline", "bin", "Release", "net10.0", "Baseline.dll");
+
+Console.WriteLine("Starting PostgreSQL and seeding (10,000 workspaces)...");
+var cluster = await PostgresCluster.StartAsync("bench", "shared_preload_libraries=pg_stat_statements");
+var connectionString = await cluster.CreateDatabaseAsync();
+await using (var setup = new NpgsqlConnection(connectionString))
+{
+    await setup.OpenAsync();
+    await new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", setup).ExecuteNonQueryAsync();
+}
+
+var data = await Seeder.SeedAsync(connectionString);
+var keysFile = Path.Combine(resultsDirectory, "many-keys.txt");
+await File.WriteAllLinesAsync(keysFile, data.Many.Select(w => w.Key));
+var rotateScript = Path.Combine(root, "bench", "rotate-keys.lua");
+
+const string signingKey = "bench-only-hs256-signing-key-0123456789abcdef";
+var service = new Dictionary<string, string>
+{
+    ["ConnectionStrings__Postgres"] = connectionString,
+    ["RateLimiting__PermitLimit"] = "1000000000",
+    ["Auth__Jwt__SigningKey"] = signingKey,
+    ["Auth__Jwt__Issuer"] = "https://bench.example/",
+    ["Auth__Jwt__Audience"] = "providerstatus-api",
+    ["ASPNETCORE_ENVIRONMENT"] = "Production",
+};
+var serviceUrl = new Uri("http://127.0.0.1:5180");
+var path = new Uri(serviceUrl, "/v1/settings/providers");
+var results = new List<ScenarioResult>();
+var measure = new Measurements(options, connectionString);
+
+await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service.log"), service, "/health/ready"))
+{
+    using var client = new HttpClient { BaseAddress = serviceUrl };
+    var typical = await GetAsync(client, data.Typical.Key, etag: null);
+    var typicalBody = Path.Combine(resultsDirectory, "typical-response.json");
+    await File.WriteAllBytesAsync(typicalBody, typical.Body);
+    Console.WriteLine($"A typical response: {typical.Body.Length} bytes, {Seeder.TypicalRows} rows, ETag {typical.ETag ?? "(none)"}.");
+
+    var baselineUrl = new Uri("http://127.0.0.1:5181");
+    await using (var baseline = await Server.StartAsync(baselineDll, [typicalBody, baselineUrl.ToString()], baselineUrl, Path.Combine(resultsDirectory, "baseline.log"), new Dictionary<string, string>(), "/v1/settings/providers"))
+    {
+        results.Add(await measure.HttpAsync("B0", "minimal Kestrel, same bytes", baseline.Pid, new Uri(baselineUrl, "/v1/settings/providers"), options.Connections, []));
+        results.Add(await measure.HttpAsync("B0 c256", "minimal Kestrel, 256 connections", baseline.Pid, new Uri(baselineUrl, "/v1/settings/providers"), 256, []));
+    }
+
+    results.Add(await measure.PgbenchAsync("P", "pgbench -M prepared, the endpoint's query", connectionString, data.Typical.Id));
+
+    var jwt = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = "https://bench.example/",
+        Audience = "providerstatus-api",
+        Claims = new Dictionary<string, object> { ["sub"] = "bench-user", ["workspace_id"] = data.Typical.Id, ["permissions"] = new List<string> { "read:settings" } },
+        Expires = DateTime.UtcNow.AddHours(2),
+        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
+    });
+
+    results.Add(await measure.HttpAsync("api key 200", $"API key, {Seeder.TypicalRows} rows", api.Pid, path, options.Connections, [Bearer(data.Typical.Key)]));
+    results.Add(await measure.HttpAsync("jwt 200", $"JWT, {Seeder.TypicalRows} rows", api.Pid, path, options.Connections, [Bearer(jwt)]));
+    results.Add(await measure.HttpAsync("304", "If-None-Match with the current ETag", api.Pid, path, options.Connections,
+        [Bearer(data.Typical.Key), $"If-None-Match: {typical.ETag ?? "\"none\""}"]));
+    results.Add(await measure.HttpAsync("invalid key", "a well-formed key nobody has", api.Pid, path, options.Connections,
+        [Bearer(ProviderStatus.Api.ApiKeys.ApiKeyFormat.Generate())]));
+    foreach (var workspace in data.BySize)
+    {
+        results.Add(await measure.HttpAsync($"rows {workspace.Rows}", $"API key, {workspace.Rows} rows", api.Pid, path, options.Connections, [Bearer(workspace.Key)]));
+    }
+
+    results.Add(await measure.HttpAsync("10k workspaces", $"{Seeder.ManyWorkspaces:N0} keys rotated by wrk", api.Pid, path, options.Connections, [], rotateScript, keysFile));
+    results.Add(await measure.SustainedAsync("c256 sustained", $"API key, 256 connections, {options.SustainedSeconds} s", api.Pid, path, [Bearer(data.Typical.Key)]));
+    results.Add(Measurements.PeakMemory("peak RSS", "the service over all the scenarios above", api.Pid));
+}
+
+await using (var uncached = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service-uncached.log"),
+    new Dictionary<string, string>(service) { ["Cache__Enabled"] = "false" }, "/health/ready"))
+{
+    results.Add(await measure.HttpAsync("caching disabled", "API key, every request reaches PostgreSQL", uncached.Pid, path, options.Connections, [Bearer(data.Typical.Key)]));
+}
+
+var report = Report.Create(results, options);
+Console.WriteLine();
+Console.WriteLine(report.Table);
+var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+foreach (var file in new[] { $"{stamp}.json", "latest.json" })
+{
+    await File.WriteAllTextAsync(Path.Combine(resultsDirectory, file), report.Json);
+}
+
+Console.WriteLine($"Results written to bench/results/{stamp}.json and bench/results/latest.json.");
+await cluster.StopServerAsync();
+return 0;
+
+static string Bearer(string credential) => $"Authorization: Bearer {credential}";
+
+static async Task<(byte[] Body, string? ETag)> GetAsync(HttpClient client, string key, string? etag)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/settings/providers");
+    request.Headers.Authorization = new("Bearer", key);
+    using var response = await client.SendAsync(request);
+    response.EnsureSuccessStatusCode();
+    return (await response.Content.ReadAsByteArrayAsync(), response.Headers.ETag?.ToString() ?? etag);
+}
+
+static string FindRoot()
+{
+    var directory = new DirectoryInfo(AppContext.BaseDirectory);
+    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ProviderStatus.sln")))
+    {
+        directory = directory.Parent;
+    }
+
+    return directory?.FullName ?? throw new InvalidOperationException("Run the benchmark from the repository.");
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The benchmark: builds Release, starts PostgreSQL the way the tests do, seeds data, starts the
+# service and the baselines, runs every scenario with wrk on loopback, and prints the table.
+#   bench/run.sh            the full run (about 7 minutes)
+#   bench/run.sh --quick    a short run while working
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v pgbench >/dev/null || missing+=(postgresql-client)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} from Debian's packages..."
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+for project in src/ProviderStatus.Api bench/Baseline bench/ProviderStatus.Bench; do
+  dotnet build "$project" --configuration Release --nologo -v quiet
+done
+exec dotnet bench/ProviderStatus.Bench/bin/Release/net10.0/ProviderStatus.Bench.dll "$@"

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using ProviderStatus.Api.Data;
+
+namespace ProviderStatus.Api.ApiKeys;
+
+/// <summary>
+/// When keys were last used, collected in memory and written in batches rather than by the request
+/// that uses a key: a key is noted at most once a minute, and the notes are written every 30 seconds
+/// and when the service stops.
+/// </summary>
+internal sealed partial class KeyUsage(IServiceScopeFactory scopes, TimeProvider clock, ILogger<KeyUsage> logger) : BackgroundService
+{
+    internal static readonly TimeSpan Resolution = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastNoted = new();
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _pending = new();
+
+    public void Record(Guid keyId, DateTimeOffset now)
+    {
+        if (_lastNoted.TryGetValue(keyId, out var noted) && now - noted < Resolution)
+        {
+            return;
+        }
+
+        _lastNoted[keyId] = now;
+        _pending[keyId] = now;
+    }
+
+    /// <summary>Writes what has been noted since the last flush.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.IsEmpty)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ProviderStatusDbContext>();
+        foreach (var (keyId, usedAt) in _pending.ToArray())
+        {
+            await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, usedAt), cancellationToken);
+            _pending.TryRemove(new KeyValuePair<Guid, DateTimeOffset>(keyId, usedAt));
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(FlushInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushLoggingFailuresAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the final flush follows.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushLoggingFailuresAsync(cancellationToken);
+    }
+
+    private async Task FlushLoggingFailuresAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (DatabaseFailures.IsUnavailable(e))
+        {
+            LogFlushFailed(logger, e.GetBaseException().Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record when keys were last used; will retry: {Reason}")]
+    private static partial void LogFlushFailed(ILogger logger, string reason);
+}
