@@ -22,7 +22,8 @@ internal sealed class Server : IAsyncDisposable
 
     public static async Task<Server> StartAsync(string dll, string[] arguments, Uri address, string logFile, IDictionary<string, string> environment, string readyPath)
     {
-        var command = $"exec dotnet {Quote(dll)} {string.Join(' ', arguments.Select(Quote))} > {Quote(logFile)} 2>&1";
+        // From the application's own folder: its content root, where its appsettings.json is.
+        var command = $"cd {Quote(Path.GetDirectoryName(dll)!)} && exec dotnet {Quote(dll)} {string.Join(' ', arguments.Select(Quote))} > {Quote(logFile)} 2>&1";
         var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", command }, UseShellExecute = false };
         foreach (var (name, value) in environment)
         {

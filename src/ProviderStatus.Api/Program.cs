@@ -46,8 +46,8 @@ if (isCommand)
 app.UseErrorEnvelope();
 app.UseApiDocument();
 app.UseRouting();
-app.UseApiRateLimiting();
 app.UseAuthentication();
+app.UseApiRateLimiting();
 app.UseCors();
 app.UseAuthorization();
 

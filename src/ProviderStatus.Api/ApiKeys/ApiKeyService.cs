@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ProviderStatus.Api.Caching;
 using ProviderStatus.Api.Data;
@@ -25,18 +24,8 @@ internal enum RevokeOutcome
     NotFound,
 }
 
-/// <summary>The key lookup, compiled once per application (see <see cref="Providers.ProviderQueries"/>).</summary>
-internal sealed class ApiKeyQueries
-{
-    public Func<ProviderStatusDbContext, byte[], CancellationToken, Task<StoredKey?>> FindByHash { get; } =
-        EF.CompileAsyncQuery((ProviderStatusDbContext db, byte[] hash, CancellationToken _) => db.ApiKeys
-            .Where(k => k.KeyHash == hash)
-            .Select(k => new StoredKey(k.Id, k.WorkspaceId, k.KeyHash, Scopes.Split(k.Permissions), k.ExpiresAt, k.RevokedAt))
-            .SingleOrDefault());
-}
-
-internal sealed class ApiKeyService(
-    ProviderStatusDbContext db, TimeProvider clock, KeyCache cache, ChangeFeed feed, KeyUsage usage, ApiKeyQueries queries)
+/// <summary>Creating, listing and revoking keys: the <c>keys</c> commands.</summary>
+internal sealed class ApiKeyService(ProviderStatusDbContext db, TimeProvider clock, ChangeFeed feed)
 {
 
     public async Task<CreatedApiKey> CreateAsync(
@@ -114,40 +103,6 @@ internal sealed class ApiKeyService(
         key.RevokedAt = clock.GetUtcNow();
         await SaveAndAnnounceAsync(Changes.ForKey(KeyHash.From(key.KeyHash)), cancellationToken);
         return RevokeOutcome.Revoked;
-    }
-
-    /// <summary>
-    /// The caller behind <paramref name="presentedKey"/>, or null when the key is malformed, unknown,
-    /// revoked or expired (deliberately indistinguishable to the caller). A malformed key costs no
-    /// lookup at all; a well-formed one is looked up by hash in the key cache, which remembers unknown
-    /// keys too, and only on a miss in the database. Expiry is judged against the clock every time.
-    /// </summary>
-    public async ValueTask<AuthenticatedKey?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
-    {
-        if (!ApiKeyFormat.IsWellFormed(presentedKey))
-        {
-            return null;
-        }
-
-        var hashBytes = ApiKeyFormat.Hash(presentedKey);
-        var hash = KeyHash.From(hashBytes);
-        var now = clock.GetUtcNow();
-        if (!cache.TryGet(hash, now, out var cached))
-        {
-            var generation = cache.Generation;
-            cached = new CachedKey(await queries.FindByHash(db, hashBytes, cancellationToken), now);
-            cache.Store(hash, cached, generation);
-        }
-
-        // The lookup was by hash; the final comparison of the stored hash is in fixed time.
-        if (cached.Key is not { } key || !CryptographicOperations.FixedTimeEquals(key.KeyHash, hashBytes)
-            || key.RevokedAt is not null || key.ExpiresAt <= now)
-        {
-            return null;
-        }
-
-        usage.Record(key.Id, now);
-        return new AuthenticatedKey(key.Id, key.WorkspaceId, key.Permissions);
     }
 
     private async Task SaveAndAnnounceAsync(Changes changes, CancellationToken cancellationToken)

@@ -2,12 +2,13 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using ProviderStatus.Api.ApiKeys;
+using ProviderStatus.Api.Data;
 
 namespace ProviderStatus.Api.Authentication;
 
 /// <summary>Authenticates <c>Authorization: Bearer wbk_…</c> API keys.</summary>
 internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyAuthenticator keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -24,7 +25,19 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header is not of the form 'Bearer <credential>'.");
         }
 
-        var key = await keys.AuthenticateAsync(bearer.Token, Context.RequestAborted);
+        AuthenticatedKey? key;
+        try
+        {
+            key = await keys.AuthenticateAsync(bearer.Token, Context.RequestAborted);
+        }
+        catch (Exception e) when (DatabaseFailures.IsUnavailable(e))
+        {
+            // Not a bad key: the key could not be checked. Recorded rather than thrown here, so the
+            // request is still counted by the rate limiter, which then surfaces it (as a 503).
+            AuthenticationUnavailable.Record(Context, e);
+            return AuthenticateResult.NoResult();
+        }
+
         if (key is null)
         {
             return AuthenticateResult.Fail("The API key is malformed, unknown, expired or revoked.");

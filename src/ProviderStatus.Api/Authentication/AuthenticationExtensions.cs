@@ -12,7 +12,6 @@ namespace ProviderStatus.Api.Authentication;
 
 internal static class AuthenticationExtensions
 {
-    private const string BearerScheme = "Bearer";
     private const string ApiKeyScheme = "ApiKey";
     internal const string JwtScheme = "Jwt";
 
@@ -20,20 +19,20 @@ internal static class AuthenticationExtensions
     private static readonly TimeSpan JwtClockSkew = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// One "Bearer" scheme that forwards a <c>wbk_</c> token to the API-key handler and anything else
-    /// to JwtBearer (or, when JWTs are not configured, to the API-key handler, which refuses it).
+    /// The API-key scheme is the default and handles every request itself, except a bearer token that
+    /// is not an API key while JWTs are configured: that one it forwards to JwtBearer. (Without JWTs
+    /// configured, it refuses such a token itself.)
     /// </summary>
     public static IServiceCollection AddCallerAuthentication(this IServiceCollection services)
     {
         services.AddValidatedOptions<JwtOptions, JwtOptions.Validator>(JwtOptions.Section);
         services.AddScoped<ApiKeyService>();
-        services.AddSingleton<ApiKeyQueries>();
+        services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<KeyUsage>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyUsage>());
 
-        services.AddAuthentication(BearerScheme)
-            .AddPolicyScheme(BearerScheme, "API key or JWT", options => options.ForwardDefaultSelector = SelectScheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, configureOptions: null)
+        services.AddAuthentication(ApiKeyScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyScheme, options => options.ForwardDefaultSelector = JwtOrSelf)
             .AddJwtBearer(JwtScheme);
         services.AddOptions<JwtBearerOptions>(JwtScheme).Configure<IOptions<JwtOptions>, TimeProvider>(ConfigureJwtBearer);
 
@@ -46,13 +45,14 @@ internal static class AuthenticationExtensions
         return services;
     }
 
-    private static string SelectScheme(HttpContext context)
+    /// <summary>"Jwt" for a bearer token that is not an API key while JWTs are configured; otherwise null (handle it here).</summary>
+    private static string? JwtOrSelf(HttpContext context)
     {
         var token = BearerToken.Read(context.Request).Token;
-        var jwtEnabled = context.RequestServices.GetRequiredService<IOptions<JwtOptions>>().Value.Enabled;
-        return jwtEnabled && token is not null && !token.StartsWith(ApiKeyFormat.Prefix, StringComparison.Ordinal)
+        return token is not null && !token.StartsWith(ApiKeyFormat.Prefix, StringComparison.Ordinal)
+            && context.RequestServices.GetRequiredService<IOptions<JwtOptions>>().Value.Enabled
             ? JwtScheme
-            : ApiKeyScheme;
+            : null;
     }
 
     private static void ConfigureJwtBearer(JwtBearerOptions bearer, IOptions<JwtOptions> jwtOptions, TimeProvider clock)

@@ -20,7 +20,10 @@ internal static partial class DatabaseExtensions
         // Options are read when the pool is first used, not at registration, so configuration from
         // any source (including tests) decides the provider. No retrying execution strategy: a
         // caller gets a quick 503 and retries, rather than waiting while the service retries.
-        services.AddDbContextPool<ProviderStatusDbContext>((sp, options) =>
+        // The request path leases a context from the pooled factory only when a cache misses;
+        // everything else gets a scoped context leased from the same pool.
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ProviderStatusDbContext>>().CreateDbContext());
+        services.AddPooledDbContextFactory<ProviderStatusDbContext>((sp, options) =>
         {
             var connectionStrings = sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value;
             var timeouts = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;

@@ -1,8 +1,8 @@
+using System.Globalization;
 using Serilog;
 using Serilog.Core;
-using Serilog.Events;
 using Serilog.Extensions.Logging;
-using Serilog.Formatting.Json;
+using Serilog.Formatting.Display;
 
 namespace ProviderStatus.Api.Hosting;
 
@@ -30,8 +30,10 @@ internal static class LoggingExtensions
         // are written before the request has its id, and would carry the server's internal one.
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Services.AddSingleton(services => CreateLogger(services, isCommand));
+        builder.Services.AddSingleton<Serilog.ILogger>(services => services.GetRequiredService<Serilog.Core.Logger>());
         builder.Services.AddSingleton<ILoggerProvider>(services =>
-            new SerilogLoggerProvider(CreateLogger(services, isCommand), dispose: true));
+            new SerilogLoggerProvider(services.GetRequiredService<Serilog.Core.Logger>(), dispose: true));
     }
 
     private static Serilog.Core.Logger CreateLogger(IServiceProvider services, bool isCommand)
@@ -41,15 +43,10 @@ internal static class LoggingExtensions
             .Enrich.FromLogContext()
             .Enrich.With<SecretMaskingEnricher>();
 
-        LogEventLevel? toStandardError = isCommand ? LogEventLevel.Verbose : null;
-        if (services.GetRequiredService<IHostEnvironment>().IsDevelopment())
-        {
-            configuration.WriteTo.Console(outputTemplate: DevelopmentTemplate, standardErrorFromLevel: toStandardError);
-        }
-        else
-        {
-            configuration.WriteTo.Console(new JsonFormatter(renderMessage: true), standardErrorFromLevel: toStandardError);
-        }
+        var text = services.GetRequiredService<IHostEnvironment>().IsDevelopment()
+            ? new MessageTemplateTextFormatter(DevelopmentTemplate, CultureInfo.InvariantCulture)
+            : null;
+        configuration.WriteTo.Sink(new BackgroundConsoleSink(text, standardError: isCommand));
 
         foreach (var sink in services.GetServices<ILogEventSink>())
         {

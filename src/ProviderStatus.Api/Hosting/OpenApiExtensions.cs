@@ -50,13 +50,16 @@ internal static class OpenApiExtensions
         return services;
     }
 
-    /// <summary>The document, and Swagger UI at <c>/swagger</c>.</summary>
-    public static IApplicationBuilder UseApiDocument(this IApplicationBuilder app)
-    {
-        app.UseSwagger();
-        app.UseSwaggerUI(options => options.SwaggerEndpoint("/swagger/v1/swagger.json", "ProviderStatus v1"));
-        return app;
-    }
+    /// <summary>
+    /// The document, and Swagger UI at <c>/swagger</c>; their middleware only sees requests under
+    /// <c>/swagger</c>, so the API's requests do not pay for it.
+    /// </summary>
+    public static IApplicationBuilder UseApiDocument(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger =>
+        {
+            swagger.UseSwagger();
+            swagger.UseSwaggerUI(options => options.SwaggerEndpoint("/swagger/v1/swagger.json", "ProviderStatus v1"));
+        });
 
     /// <summary>
     /// Adds to each API operation: both bearer schemes where authorization is required, the headers

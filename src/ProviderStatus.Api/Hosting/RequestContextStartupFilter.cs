@@ -11,7 +11,6 @@ internal sealed class RequestContextStartupFilter : IStartupFilter
     {
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<RequestLoggingMiddleware>();
-        app.UseMiddleware<SecurityHeadersMiddleware>();
         next(app);
     };
 }

@@ -1,4 +1,7 @@
 using ProviderStatus.Api.Authentication;
+using Serilog.Context;
+using Serilog.Events;
+using Serilog.Parsing;
 
 namespace ProviderStatus.Api.Hosting;
 
@@ -6,13 +9,19 @@ namespace ProviderStatus.Api.Hosting;
 /// Puts the request id on every log line written while the request is handled, and ends each request
 /// with one summary line: method, path, status, elapsed time, request id, workspace and credential.
 /// Never the query string or headers (keys in any logged value are masked by
-/// <see cref="SecretMaskingEnricher"/>).
+/// <see cref="SecretMaskingEnricher"/>). The summary is built as a Serilog event directly, from a
+/// template parsed once: it is written for every request.
 /// </summary>
-internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger, TimeProvider clock)
+internal sealed class RequestLoggingMiddleware(RequestDelegate next, Serilog.ILogger logger, TimeProvider clock)
 {
+    private static readonly MessageTemplate Summary = new MessageTemplateParser().Parse(
+        "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms (workspace {WorkspaceId}, {CredentialKind} {CredentialId})");
+
+    private readonly Serilog.ILogger _log = logger.ForContext<RequestLoggingMiddleware>();
+
     public async Task InvokeAsync(HttpContext context)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = context.TraceIdentifier });
+        using var requestId = LogContext.PushProperty("RequestId", context.TraceIdentifier);
         var started = clock.GetTimestamp();
         try
         {
@@ -20,27 +29,22 @@ internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILo
         }
         finally
         {
-            if (logger.IsEnabled(LogLevel.Information))
+            if (_log.IsEnabled(LogEventLevel.Information))
             {
                 var user = context.User;
-                var path = context.Request.Path.Value ?? "";
-                var elapsedMs = clock.GetElapsedTime(started).TotalMilliseconds;
-                LogRequest(
-                    logger,
-                    context.Request.Method,
-                    path,
-                    context.Response.StatusCode,
-                    elapsedMs,
-                    user.FindFirst(CallerClaims.WorkspaceId)?.Value,
-                    user.FindFirst(CallerClaims.CredentialKind)?.Value,
-                    user.FindFirst(CallerClaims.CredentialId)?.Value);
+                _log.Write(new LogEvent(clock.GetUtcNow(), LogEventLevel.Information, null, Summary,
+                [
+                    Property("Method", context.Request.Method),
+                    Property("Path", context.Request.Path.Value ?? ""),
+                    Property("StatusCode", context.Response.StatusCode),
+                    Property("ElapsedMs", clock.GetElapsedTime(started).TotalMilliseconds),
+                    Property("WorkspaceId", user.FindFirst(CallerClaims.WorkspaceId)?.Value),
+                    Property("CredentialKind", user.FindFirst(CallerClaims.CredentialKind)?.Value),
+                    Property("CredentialId", user.FindFirst(CallerClaims.CredentialId)?.Value),
+                ]));
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms (workspace {WorkspaceId}, {CredentialKind} {CredentialId})")]
-    private static partial void LogRequest(
-        ILogger logger, string method, string path, int statusCode, double elapsedMs, string? workspaceId, string? credentialKind, string? credentialId);
-
+    private static LogEventProperty Property(string name, object? value) => new(name, new ScalarValue(value));
 }

@@ -13,13 +13,13 @@ internal sealed record ConnectionRow(
     ConnectionFacts Facts);
 
 /// <summary>
-/// The repository's queries, compiled once per application so EF does not translate them again on
-/// every request. Held by the container rather than in statics: a compiled query belongs to one
-/// model (PostgreSQL's or SQLite's), and one process can host both (the tests do).
+/// Reads the endpoint's rows. Its queries are compiled once per application, so EF does not translate
+/// them again on every read; a compiled query belongs to one model (PostgreSQL's or SQLite's), which
+/// is why they live in this singleton rather than in statics (the tests host both in one process).
 /// </summary>
-internal sealed class ProviderQueries
+internal sealed class ProviderRepository(IDbContextFactory<ProviderStatusDbContext> contexts)
 {
-    public Func<ProviderStatusDbContext, string, IAsyncEnumerable<ConnectionRow>> AllRows { get; } =
+    private readonly Func<ProviderStatusDbContext, string, IAsyncEnumerable<ConnectionRow>> _allRows =
         EF.CompileAsyncQuery((ProviderStatusDbContext db, string workspaceId) => db.Connections.AsNoTracking()
             .Where(c => c.WorkspaceId == workspaceId)
             .Select(c => new ConnectionRow(
@@ -30,7 +30,7 @@ internal sealed class ProviderQueries
                 c.Scopes,
                 new ConnectionFacts(c.ConnectedAt, c.DisconnectedAt, c.LastSyncAt, c.LastSyncError, c.AuthError))));
 
-    public Func<ProviderStatusDbContext, string, string, IAsyncEnumerable<ConnectionRow>> CategoryRows { get; } =
+    private readonly Func<ProviderStatusDbContext, string, string, IAsyncEnumerable<ConnectionRow>> _categoryRows =
         EF.CompileAsyncQuery((ProviderStatusDbContext db, string workspaceId, string category) => db.Connections.AsNoTracking()
             .Where(c => c.WorkspaceId == workspaceId && c.Provider.Category == category)
             .Select(c => new ConnectionRow(
@@ -40,10 +40,7 @@ internal sealed class ProviderQueries
                 c.DisplayName,
                 c.Scopes,
                 new ConnectionFacts(c.ConnectedAt, c.DisconnectedAt, c.LastSyncAt, c.LastSyncError, c.AuthError))));
-}
 
-internal sealed class ProviderRepository(ProviderStatusDbContext db, ProviderQueries queries)
-{
     /// <summary>
     /// The workspace's connections joined with the provider catalog, optionally for one category, in
     /// the API's order: category (email … billing), then provider name, then account id. The order is
@@ -53,7 +50,8 @@ internal sealed class ProviderRepository(ProviderStatusDbContext db, ProviderQue
     public async Task<List<ConnectionRow>> ListAsync(string workspaceId, string? category, CancellationToken cancellationToken)
     {
         var rows = new List<ConnectionRow>();
-        var query = category is null ? queries.AllRows(db, workspaceId) : queries.CategoryRows(db, workspaceId, category);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = category is null ? _allRows(db, workspaceId) : _categoryRows(db, workspaceId, category);
         await foreach (var row in query.WithCancellation(cancellationToken))
         {
             rows.Add(row);

@@ -8,9 +8,8 @@ internal static class ProvidersExtensions
     public static IServiceCollection AddProviders(this IServiceCollection services)
     {
         services.AddValidatedOptions<StatusOptions, StatusOptions.Validator>(StatusOptions.Section);
-        services.AddSingleton<ProviderQueries>();
-        services.AddScoped<ProviderRepository>();
-        services.AddScoped<ProviderResponses>();
+        services.AddSingleton<ProviderRepository>();
+        services.AddSingleton<ProviderResponses>();
         services.AddScoped<ConnectionImporter>();
         return services;
     }

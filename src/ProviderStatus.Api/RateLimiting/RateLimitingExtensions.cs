@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Runtime.ExceptionServices;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using ProviderStatus.Api.Authentication;
 using ProviderStatus.Api.Errors;
@@ -20,10 +18,9 @@ internal static class RateLimitingExtensions
     }
 
     /// <summary>
-    /// Limits every <c>/v1</c> request. Runs before <c>UseAuthentication</c> and authenticates the
-    /// request itself (the result is cached for the rest of the pipeline), so that even a request
-    /// whose authentication fails with an exception, such as an unreachable database, is counted
-    /// and answered with the rate-limit headers.
+    /// Limits every <c>/v1</c> request; runs after authentication, so it knows the caller. A request
+    /// whose credential could not be checked (see <see cref="AuthenticationUnavailable"/>) is counted
+    /// against its client IP and gets the rate-limit headers before that failure surfaces.
     /// </summary>
     public static IApplicationBuilder UseApiRateLimiting(this IApplicationBuilder app) =>
         app.UseMiddleware<RateLimitMiddleware>();
@@ -67,20 +64,6 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, PartitionedRateL
             return;
         }
 
-        ExceptionDispatchInfo? authenticationFailure = null;
-        try
-        {
-            var authentication = await context.AuthenticateAsync();
-            if (authentication.Succeeded)
-            {
-                context.User = authentication.Principal;
-            }
-        }
-        catch (Exception e)
-        {
-            authenticationFailure = ExceptionDispatchInfo.Capture(e);
-        }
-
         using var lease = limiter.AttemptAcquire(context);
         lease.TryGetMetadata(RateLimitWindow.MetadataName, out var window);
 
@@ -95,7 +78,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, PartitionedRateL
             return Task.CompletedTask;
         }, (context, window));
 
-        authenticationFailure?.Throw();
+        AuthenticationUnavailable.ThrowIfRecorded(context);
         if (!lease.IsAcquired)
         {
             var retryAfter = window.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);

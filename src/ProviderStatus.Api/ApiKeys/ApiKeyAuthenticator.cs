@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using ProviderStatus.Api.Caching;
+using ProviderStatus.Api.Data;
+
+namespace ProviderStatus.Api.ApiKeys;
+
+/// <summary>Tells who is behind a presented key, on every authenticated request.</summary>
+internal sealed class ApiKeyAuthenticator(
+    IDbContextFactory<ProviderStatusDbContext> contexts, TimeProvider clock, KeyCache cache, KeyUsage usage)
+{
+    /// <summary>Compiled once per application (a compiled query belongs to one model).</summary>
+    private readonly Func<ProviderStatusDbContext, byte[], CancellationToken, Task<StoredKey?>> _findByHash =
+        EF.CompileAsyncQuery((ProviderStatusDbContext db, byte[] hash, CancellationToken _) => db.ApiKeys
+            .Where(k => k.KeyHash == hash)
+            .Select(k => new StoredKey(k.Id, k.WorkspaceId, k.KeyHash, Scopes.Split(k.Permissions), k.ExpiresAt, k.RevokedAt))
+            .SingleOrDefault());
+
+    /// <summary>
+    /// The caller behind <paramref name="presentedKey"/>, or null when the key is malformed, unknown,
+    /// revoked or expired (deliberately indistinguishable to the caller). A malformed key costs no
+    /// lookup at all; a well-formed one is looked up by hash in the key cache, which remembers unknown
+    /// keys too, and only on a miss in the database. Expiry is judged against the clock every time.
+    /// </summary>
+    public async ValueTask<AuthenticatedKey?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
+    {
+        if (!ApiKeyFormat.IsWellFormed(presentedKey))
+        {
+            return null;
+        }
+
+        var hashBytes = ApiKeyFormat.Hash(presentedKey);
+        var hash = KeyHash.From(hashBytes);
+        var now = clock.GetUtcNow();
+        if (!cache.TryGet(hash, now, out var cached))
+        {
+            var generation = cache.Generation;
+            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            {
+                cached = new CachedKey(await _findByHash(db, hashBytes, cancellationToken), now);
+            }
+
+            cache.Store(hash, cached, generation);
+        }
+
+        // The lookup was by hash; the final comparison of the stored hash is in fixed time.
+        if (cached.Key is not { } key || !CryptographicOperations.FixedTimeEquals(key.KeyHash, hashBytes)
+            || key.RevokedAt is not null || key.ExpiresAt <= now)
+        {
+            return null;
+        }
+
+        usage.Record(key.Id, now);
+        return new AuthenticatedKey(key.Id, key.WorkspaceId, key.Permissions);
+    }
+}

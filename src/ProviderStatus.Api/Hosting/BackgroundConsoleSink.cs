@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.Text;
+using System.Threading.Channels;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Parsing;
+
+namespace ProviderStatus.Api.Hosting;
+
+/// <summary>
+/// Writes log events to standard output (or standard error) from a background thread, a batch at a
+/// time: a request only queues its events, and a batch costs one write. Events become JSON lines
+/// (<see cref="JsonLogFormatter"/>), or text through <c>textFormatter</c> in Development. If the
+/// console cannot keep up and the queue fills, events are dropped and counted rather than blocking
+/// requests, and the next batch says how many were lost. Disposing drains the queue.
+/// </summary>
+internal sealed class BackgroundConsoleSink : ILogEventSink, IDisposable
+{
+    private const int Capacity = 100_000;
+
+    private static readonly MessageTemplate DroppedTemplate =
+        new MessageTemplateParser().Parse("{Dropped} log events were dropped: the console could not keep up.");
+
+    private readonly Channel<LogEvent> _queue = Channel.CreateBounded<LogEvent>(
+        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ITextFormatter? _textFormatter;
+    private readonly Stream _output;
+    private readonly Thread _writer;
+    private long _dropped;
+
+    /// <param name="textFormatter">Null for JSON lines.</param>
+    /// <param name="standardError"></param>
+    public BackgroundConsoleSink(ITextFormatter? textFormatter, bool standardError)
+    {
+        _textFormatter = textFormatter;
+        _output = standardError ? Console.OpenStandardError() : Console.OpenStandardOutput();
+        _writer = new Thread(WriteBatches) { IsBackground = true, Name = "Console log writer" };
+        _writer.Start();
+    }
+
+    public void Emit(LogEvent logEvent)
+    {
+        if (!_queue.Writer.TryWrite(logEvent))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _writer.Join(TimeSpan.FromSeconds(5));
+    }
+
+    private void WriteBatches()
+    {
+        var reader = _queue.Reader;
+        var batch = new ArrayBufferWriter<byte>(64 * 1024);
+        using var scratch = new StringWriter();
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
+            {
+                Format(new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Warning, null, DroppedTemplate,
+                    [new LogEventProperty("Dropped", new ScalarValue(dropped))]), batch, scratch);
+            }
+
+            while (reader.TryRead(out var logEvent))
+            {
+                Format(logEvent, batch, scratch);
+            }
+
+            _output.Write(batch.WrittenSpan);
+            _output.Flush();
+            batch.ResetWrittenCount();
+        }
+    }
+
+    private void Format(LogEvent logEvent, ArrayBufferWriter<byte> batch, StringWriter scratch)
+    {
+        if (_textFormatter is null)
+        {
+            JsonLogFormatter.Write(logEvent, batch, scratch);
+            return;
+        }
+
+        scratch.GetStringBuilder().Clear();
+        _textFormatter.Format(logEvent, scratch);
+        Encoding.UTF8.GetBytes(scratch.GetStringBuilder().ToString(), batch);
+    }
+}

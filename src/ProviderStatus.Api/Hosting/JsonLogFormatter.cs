@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Serilog.Events;
+
+namespace ProviderStatus.Api.Hosting;
+
+/// <summary>
+/// One log event as one line of JSON, in the shape of Serilog's JsonFormatter (Timestamp, Level,
+/// MessageTemplate, RenderedMessage, Exception, Properties), written as UTF-8 in one pass: the
+/// service writes a line for every request, so this is on the hot path of the log writer.
+/// </summary>
+internal static class JsonLogFormatter
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    public static void Write(LogEvent logEvent, IBufferWriter<byte> output, StringWriter scratch)
+    {
+        using (var json = new Utf8JsonWriter(output, Options))
+        {
+            json.WriteStartObject();
+            json.WriteString("Timestamp", logEvent.Timestamp);
+            json.WriteString("Level", LevelName(logEvent.Level));
+            json.WriteString("MessageTemplate", logEvent.MessageTemplate.Text);
+            scratch.GetStringBuilder().Clear();
+            logEvent.MessageTemplate.Render(logEvent.Properties, scratch, CultureInfo.InvariantCulture);
+            json.WriteString("RenderedMessage", scratch.GetStringBuilder().ToString());
+            if (logEvent.Exception is { } exception)
+            {
+                json.WriteString("Exception", exception.ToString());
+            }
+
+            json.WriteStartObject("Properties");
+            foreach (var (name, value) in logEvent.Properties)
+            {
+                json.WritePropertyName(name);
+                WriteValue(json, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        output.Write("\n"u8);
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, LogEventPropertyValue value)
+    {
+        switch (value)
+        {
+            case ScalarValue scalar:
+                WriteScalar(json, scalar.Value);
+                break;
+            case SequenceValue sequence:
+                json.WriteStartArray();
+                foreach (var element in sequence.Elements)
+                {
+                    WriteValue(json, element);
+                }
+
+                json.WriteEndArray();
+                break;
+            case StructureValue structure:
+                json.WriteStartObject();
+                foreach (var property in structure.Properties)
+                {
+                    json.WritePropertyName(property.Name);
+                    WriteValue(json, property.Value);
+                }
+
+                if (structure.TypeTag is { } typeTag)
+                {
+                    json.WriteString("_typeTag", typeTag);
+                }
+
+                json.WriteEndObject();
+                break;
+            case DictionaryValue dictionary:
+                json.WriteStartObject();
+                foreach (var (key, element) in dictionary.Elements)
+                {
+                    json.WritePropertyName(Convert.ToString(key.Value, CultureInfo.InvariantCulture) ?? "null");
+                    WriteValue(json, element);
+                }
+
+                json.WriteEndObject();
+                break;
+            default:
+                json.WriteStringValue(value.ToString());
+                break;
+        }
+    }
+
+    private static void WriteScalar(Utf8JsonWriter json, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                json.WriteNullValue();
+                break;
+            case string text:
+                json.WriteStringValue(text);
+                break;
+            case bool flag:
+                json.WriteBooleanValue(flag);
+                break;
+            case int number:
+                json.WriteNumberValue(number);
+                break;
+            case long number:
+                json.WriteNumberValue(number);
+                break;
+            case double number when double.IsFinite(number):
+                json.WriteNumberValue(number);
+                break;
+            case float number when float.IsFinite(number):
+                json.WriteNumberValue(number);
+                break;
+            case decimal number:
+                json.WriteNumberValue(number);
+                break;
+            case short or ushort or uint or ulong or byte or sbyte:
+                json.WriteRawValue(Convert.ToString(value, CultureInfo.InvariantCulture)!, skipInputValidation: true);
+                break;
+            case DateTimeOffset moment:
+                json.WriteStringValue(moment);
+                break;
+            case DateTime moment:
+                json.WriteStringValue(moment);
+                break;
+            case IFormattable formattable:
+                json.WriteStringValue(formattable.ToString(null, CultureInfo.InvariantCulture));
+                break;
+            default:
+                json.WriteStringValue(value.ToString());
+                break;
+        }
+    }
+
+    private static string LevelName(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Verbose => "Verbose",
+        LogEventLevel.Debug => "Debug",
+        LogEventLevel.Information => "Information",
+        LogEventLevel.Warning => "Warning",
+        LogEventLevel.Error => "Error",
+        _ => "Fatal",
+    };
+}
