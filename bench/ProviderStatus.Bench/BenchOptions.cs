@@ -7,7 +7,7 @@ internal sealed record BenchOptions(int WarmupSeconds, int Seconds, int Sustaine
     /// <summary><c>--quick</c> for a short run while working; the defaults are what the README reports.</summary>
     public static BenchOptions Parse(string[] args)
     {
-        var options = args.Contains("--quick") ? new BenchOptions(2, 5, 15, 32) : new BenchOptions(5, 15, 60, 32);
+        var options = args.Contains("--quick") ? new BenchOptions(5, 5, 15, 32) : new BenchOptions(10, 15, 60, 32);
         for (var i = 0; i < args.Length - 1; i++)
         {
             var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);

@@ -37,6 +37,13 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
         };
     }
 
+    /// <summary>Loads a freshly started server for three warm-up periods, measuring nothing.</summary>
+    public async Task WarmUpAsync(int pid, Uri url, string[] headers)
+    {
+        Console.WriteLine($"Warming up the server (pid {pid})...");
+        await Wrk.RunAsync(url, options.Connections, options.WarmupSeconds * 3, headers);
+    }
+
     /// <summary>A long run at 256 connections, sampling the server's memory every second.</summary>
     public async Task<ScenarioResult> SustainedAsync(string name, string description, int pid, Uri url, string[] headers)
     {
