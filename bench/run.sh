@@ -18,7 +18,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+echo "Building Release..."
+build_log=$(mktemp)
 for project in src/ProviderStatus.Api bench/Baseline bench/ProviderStatus.Bench; do
-  dotnet build "$project" --configuration Release --nologo -v quiet
+  dotnet build "$project" --configuration Release --nologo -v quiet >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
 done
+rm -f "$build_log"
 exec dotnet bench/ProviderStatus.Bench/bin/Release/net10.0/ProviderStatus.Bench.dll "$@"

@@ -30,8 +30,13 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
         Console.WriteLine($"{name}: {description}...");
         await Wrk.RunAsync(url, connections, options.WarmupSeconds, headers, script, scriptArgument);
         var (cpu, queries) = (ProcessStats.CpuSeconds(pid), await QueriesAsync());
-        var load = await Wrk.RunAsync(url, connections, options.Seconds, headers, script, scriptArgument);
-        return Result(name, description, connections, load, ProcessStats.CpuSeconds(pid) - cpu, await QueriesAsync() - queries) with
+        var rounds = new List<LoadResult>();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            rounds.Add(await Wrk.RunAsync(url, connections, options.Seconds, headers, script, scriptArgument));
+        }
+
+        return Result(name, description, connections, Median(rounds), ProcessStats.CpuSeconds(pid) - cpu, await QueriesAsync() - queries) with
         {
             MemoryMegabytes = ProcessStats.RssMegabytes(pid),
         };
@@ -87,18 +92,37 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
         string[] common = ["-h", connection.Host!, "-p", connection.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres",
             "-n", "-M", "prepared", "-c", options.Connections.ToString(CultureInfo.InvariantCulture), "-j", "2", "-f", script];
         await ProcessRunner.RunAsync("pgbench", [.. common, "-T", options.WarmupSeconds.ToString(CultureInfo.InvariantCulture), connection.Database!]);
-        var run = await ProcessRunner.RunAsync("pgbench", [.. common, "-T", options.Seconds.ToString(CultureInfo.InvariantCulture), connection.Database!]);
-        File.Delete(script);
-        if (run.ExitCode != 0)
+        var rounds = new List<(double Tps, double LatencyMs, long Transactions)>();
+        for (var round = 0; round < options.Rounds; round++)
         {
-            throw new InvalidOperationException($"pgbench failed: {run.Stderr}");
+            var run = await ProcessRunner.RunAsync("pgbench", [.. common, "-T", options.Seconds.ToString(CultureInfo.InvariantCulture), connection.Database!]);
+            if (run.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"pgbench failed: {run.Stderr}");
+            }
+
+            rounds.Add((double.Parse(Tps().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture),
+                double.Parse(Latency().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture),
+                long.Parse(Transactions().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture)));
         }
 
-        var tps = double.Parse(Tps().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture);
-        var latency = double.Parse(Latency().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture);
-        var transactions = long.Parse(Transactions().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture);
-        return new ScenarioResult(name, description, options.Connections, tps, latency, double.NaN, transactions, 0, 0, null, 1000);
+        File.Delete(script);
+        var median = rounds.OrderBy(r => r.Tps).ElementAt(rounds.Count / 2);
+        return new ScenarioResult(name, description, options.Connections, median.Tps, median.LatencyMs, double.NaN,
+            rounds.Sum(r => r.Transactions), 0, 0, null, 1000);
     }
+
+    /// <summary>
+    /// The round with the median throughput, with its latencies; counts (requests, non-2xx, errors)
+    /// are the totals of all rounds, so they agree with the CPU and queries measured around all of them.
+    /// </summary>
+    private static LoadResult Median(List<LoadResult> rounds) =>
+        rounds.OrderBy(r => r.RequestsPerSecond).ElementAt(rounds.Count / 2) with
+        {
+            Requests = rounds.Sum(r => r.Requests),
+            Non2xx = rounds.Sum(r => r.Non2xx),
+            SocketErrors = rounds.Sum(r => r.SocketErrors),
+        };
 
     private static ScenarioResult Result(string name, string description, int connections, LoadResult load, double cpuSeconds, long queries) =>
         new(name, description, connections, load.RequestsPerSecond, load.P50Ms, load.P99Ms, load.Requests, load.Non2xx, load.SocketErrors,

@@ -84,7 +84,7 @@ internal sealed record Report(string Table, string Json)
 
         table.AppendLine();
         table.Append(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd}, {machine.Cores} cores ({machine.Cpu}), {machine.Runtime}; ");
-        table.Append(CultureInfo.InvariantCulture, $"{options.Seconds} s per scenario after {options.WarmupSeconds} s warm-up, wrk and the servers on the same machine.");
+        table.Append(CultureInfo.InvariantCulture, $"median of {options.Rounds} × {options.Seconds} s per scenario after {options.WarmupSeconds} s warm-up, wrk and the servers on the same machine.");
         return new Report(table.ToString(), json);
     }
 
