@@ -64,7 +64,7 @@ internal sealed class ApiKeyService(ProviderStatusDbContext db, TimeProvider clo
         db.ApiKeys.Add(record);
 
         // A lookup of this key before it existed may be cached as "no such key".
-        await SaveAndAnnounceAsync(Changes.ForKey(KeyHash.From(record.KeyHash)), cancellationToken);
+        await SaveAndEvictAsync(Changes.ForKey(KeyHash.From(record.KeyHash)), cancellationToken);
         return new CreatedApiKey(record, secret);
     }
 
@@ -101,19 +101,14 @@ internal sealed class ApiKeyService(ProviderStatusDbContext db, TimeProvider clo
         }
 
         key.RevokedAt = clock.GetUtcNow();
-        await SaveAndAnnounceAsync(Changes.ForKey(KeyHash.From(key.KeyHash)), cancellationToken);
+        await SaveAndEvictAsync(Changes.ForKey(KeyHash.From(key.KeyHash)), cancellationToken);
         return RevokeOutcome.Revoked;
     }
 
-    private async Task SaveAndAnnounceAsync(Changes changes, CancellationToken cancellationToken)
+    /// <summary>Saves, then evicts this process's cached lookups; other instances hear of it on the change feed.</summary>
+    private async Task SaveAndEvictAsync(Changes changes, CancellationToken cancellationToken)
     {
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            await ChangeFeed.AnnounceAsync(db, changes, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
+        await db.SaveChangesAsync(cancellationToken);
         feed.ApplyLocally(changes);
     }
 

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using ProviderStatus.Api.Data;
-
 namespace ProviderStatus.Api.Caching;
 
 /// <summary>What a write changed, as far as the caches are concerned.</summary>
@@ -9,37 +6,20 @@ internal sealed record Changes(IReadOnlyCollection<string> Workspaces, IReadOnly
     public static Changes ForWorkspaces(IReadOnlyCollection<string> workspaces) => new(workspaces, []);
 
     public static Changes ForKey(KeyHash key) => new([], [key]);
-
-    public IEnumerable<string> Payloads() =>
-        Workspaces.Select(ChangeFeed.WorkspacePayload).Concat(Keys.Select(ChangeFeed.KeyPayload));
 }
 
 /// <summary>
-/// Keeps caches in every instance in step with the database. A write announces what it changed on
-/// PostgreSQL's <c>LISTEN/NOTIFY</c> channel inside its own transaction, so the notification goes out
-/// exactly when (and only if) the change commits, and evicts its own process's caches once committed.
-/// On SQLite there is no channel: other processes see a change once their entries age past
-/// <see cref="CacheOptions.MaxStaleness"/>.
+/// Keeps caches in every instance in step with the database. On PostgreSQL, triggers (migration
+/// <c>ChangeNotifications</c>) announce every committed change to connections and keys on the
+/// <c>LISTEN/NOTIFY</c> channel, whoever writes it; <see cref="ChangeListener"/> applies what arrives.
+/// A write made by this process also evicts its own caches once committed. On SQLite there is no
+/// channel: other processes see a change once their entries age past <see cref="CacheOptions.MaxStaleness"/>.
 /// </summary>
 internal sealed class ChangeFeed(ResponseCache responses, KeyCache keys)
 {
     public const string Channel = "providerstatus_changes";
 
-    public static string WorkspacePayload(string workspaceId) => "w:" + workspaceId;
-
-    public static string KeyPayload(KeyHash key) => "k:" + key;
-
     public static string PingPayload(Guid instance, DateTimeOffset sentAt) => $"p:{instance:N}:{sentAt.UtcTicks}";
-
-    /// <summary>Announces <paramref name="changes"/>; call inside the transaction that makes them.</summary>
-    public static async Task AnnounceAsync(ProviderStatusDbContext db, Changes changes, CancellationToken cancellationToken)
-    {
-        var payloads = changes.Payloads().ToArray();
-        if (payloads.Length > 0 && db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, payload) FROM unnest({payloads}) AS payload", cancellationToken);
-        }
-    }
 
     /// <summary>Evicts what <paramref name="changes"/> made stale in this process; call after commit.</summary>
     public void ApplyLocally(Changes changes)

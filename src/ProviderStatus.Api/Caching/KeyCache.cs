@@ -16,7 +16,10 @@ internal readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
         BinaryPrimitives.ReadUInt64LittleEndian(sha256[16..]),
         BinaryPrimitives.ReadUInt64LittleEndian(sha256[24..]));
 
-    public override string ToString() => $"{A:x16}{B:x16}{C:x16}{D:x16}";
+    /// <summary>The hash's bytes in hex, in order: what PostgreSQL's <c>encode(key_hash, 'hex')</c> gives.</summary>
+    public override string ToString() =>
+        $"{BinaryPrimitives.ReverseEndianness(A):x16}{BinaryPrimitives.ReverseEndianness(B):x16}" +
+        $"{BinaryPrimitives.ReverseEndianness(C):x16}{BinaryPrimitives.ReverseEndianness(D):x16}";
 
     public static bool TryParse(string text, out KeyHash hash)
     {
@@ -29,10 +32,12 @@ internal readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
         Span<ulong> parts = stackalloc ulong[4];
         for (var i = 0; i < 4; i++)
         {
-            if (!ulong.TryParse(text.AsSpan(i * 16, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out parts[i]))
+            if (!ulong.TryParse(text.AsSpan(i * 16, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var part))
             {
                 return false;
             }
+
+            parts[i] = BinaryPrimitives.ReverseEndianness(part);
         }
 
         hash = new KeyHash(parts[0], parts[1], parts[2], parts[3]);

@@ -79,13 +79,7 @@ internal sealed class ConnectionImporter(ProviderStatusDbContext db, TimeProvide
             .Select(e => e.Entity.WorkspaceId)
             .ToHashSet(StringComparer.Ordinal);
         var changes = Changes.ForWorkspaces(changed);
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            await ChangeFeed.AnnounceAsync(db, changes, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
+        await db.SaveChangesAsync(cancellationToken);
         feed.ApplyLocally(changes);
 
         var total = document.Workspaces.Sum(w => w.Connections.Count);

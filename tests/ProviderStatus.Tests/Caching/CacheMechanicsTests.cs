@@ -103,8 +103,11 @@ public sealed class CacheMechanicsTests
     [Fact]
     public void A_Key_Hash_Round_Trips_Through_Its_Notification_Payload()
     {
-        var hash = KeyHash.From(System.Security.Cryptography.SHA256.HashData("wbk_x"u8));
+        var bytes = System.Security.Cryptography.SHA256.HashData("wbk_x"u8);
+        var hash = KeyHash.From(bytes);
 
+        // The database's triggers write the payload as encode(key_hash, 'hex').
+        Assert.Equal(Convert.ToHexStringLower(bytes), hash.ToString());
         Assert.True(KeyHash.TryParse(hash.ToString(), out var parsed));
         Assert.Equal(hash, parsed);
         Assert.False(KeyHash.TryParse("not-a-hash", out _));

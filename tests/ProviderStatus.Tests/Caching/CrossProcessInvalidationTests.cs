@@ -104,6 +104,33 @@ public sealed class CrossProcessInvalidationTests_Postgres(PostgresAppFixture fi
     }
 
     [Fact]
+    public async Task A_Connection_Changed_By_Plain_Sql_Is_Seen_Without_Waiting_For_The_Bound()
+    {
+        var workspace = await _fixture.CreateWorkspaceAsync(_fixture.Connection("email", "gmail"));
+        var key = await _fixture.CreateKeyAsync(workspace);
+        Assert.Equal("healthy", (await Responses.ProvidersAsync(await _fixture.GetProvidersAsync(key)))[0].GetProperty("status").GetString());
+
+        await ExecuteSqlAsync("UPDATE connections SET auth_error = 'The grant was revoked.' WHERE workspace_id = $1", workspace);
+
+        Assert.True(await EventuallyAsync(async () =>
+                (await Responses.ProvidersAsync(await _fixture.GetProvidersAsync(key)))[0].GetProperty("status").GetString() == "needs_reauth"),
+            "a change written by plain SQL did not reach the cached answer");
+    }
+
+    [Fact]
+    public async Task A_Key_Revoked_By_Plain_Sql_Stops_Working_Without_Waiting_For_The_Bound()
+    {
+        var workspace = await _fixture.CreateWorkspaceAsync(_fixture.Connection("email", "gmail"));
+        var key = await _fixture.CreateKeyAsync(workspace);
+        Assert.Equal(HttpStatusCode.OK, (await _fixture.GetProvidersAsync(key)).StatusCode);
+
+        await ExecuteSqlAsync("UPDATE api_keys SET revoked_at = now() WHERE workspace_id = $1", workspace);
+
+        Assert.True(await EventuallyAsync(async () => (await _fixture.GetProvidersAsync(key)).StatusCode == HttpStatusCode.Unauthorized),
+            "a revocation written by plain SQL did not reach the key cache");
+    }
+
+    [Fact]
     public async Task A_Change_Committed_Outside_The_Service_Is_Announced_On_The_Channel()
     {
         var workspace = await _fixture.CreateWorkspaceAsync(_fixture.Connection("email", "gmail"));
@@ -123,6 +150,14 @@ public sealed class CrossProcessInvalidationTests_Postgres(PostgresAppFixture fi
         }
 
         Assert.Contains($"w:{workspace}", payloads);
+    }
+
+    private async Task ExecuteSqlAsync(string sql, string workspace)
+    {
+        await using var connection = new NpgsqlConnection(_fixture.App.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = workspace } } };
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     /// <summary>Polls for a condition that the change channel makes true; the clock never moves.</summary>

@@ -55,7 +55,7 @@ public sealed class EntryPointTests : IDisposable
 
         Assert.Equal((1, "error: The database has pending migrations: run the 'migrate' command first.\n"), (early.ExitCode, early.Stderr));
         Assert.Equal((0, ""), (migrate.ExitCode, migrate.Stderr));
-        Assert.Matches(@"^Applied 1 migration\(s\) to the PostgreSQL database '\w+': 20261121000000_InitialSchema\.\n$", migrate.Stdout);
+        Assert.Matches(@"^Applied 2 migration\(s\) to the PostgreSQL database '\w+': 20261121000000_InitialSchema, 20261121000001_ChangeNotifications\.\n$", migrate.Stdout);
         Assert.EndsWith("is up to date.\n", again.Stdout);
         Assert.Equal(0, seeded.ExitCode);
     }

@@ -67,7 +67,7 @@ public sealed class ReadinessWithoutMigrationsTests(UnmigratedPostgresFixture fi
         var after = await fixture.SendAsync(HttpMethod.Get, "/health/ready", credential: null);
 
         await HealthTests.AssertHealthAsync(before, HttpStatusCode.ServiceUnavailable,
-            """{"status":"unhealthy","checks":{"database":{"status":"unhealthy","description":"1 migration(s) pending: run the migrate command."}}}""");
+            """{"status":"unhealthy","checks":{"database":{"status":"unhealthy","description":"2 migration(s) pending: run the migrate command."}}}""");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(0, migrate.ExitCode);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
