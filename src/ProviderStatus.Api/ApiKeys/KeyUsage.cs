@@ -36,12 +36,33 @@ internal sealed partial class KeyUsage(IServiceScopeFactory scopes, TimeProvider
             return;
         }
 
+        var batch = _pending.ToArray();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ProviderStatusDbContext>();
-        foreach (var (keyId, usedAt) in _pending.ToArray())
+        if (db.Database.IsNpgsql())
         {
-            await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, usedAt), cancellationToken);
-            _pending.TryRemove(new KeyValuePair<Guid, DateTimeOffset>(keyId, usedAt));
+            // One statement however many keys were used: a busy instance may have thousands.
+            Guid[] ids = [.. batch.Select(p => p.Key)];
+            DateTimeOffset[] times = [.. batch.Select(p => p.Value)];
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE api_keys AS k SET last_used_at = u.used_at FROM unnest({ids}, {times}) AS u(id, used_at) WHERE k.id = u.id",
+                cancellationToken);
+        }
+        else
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var (keyId, usedAt) in batch)
+            {
+                await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, usedAt), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        // A key noted again meanwhile keeps its newer time for the next flush.
+        foreach (var written in batch)
+        {
+            _pending.TryRemove(written);
         }
     }
 
