@@ -77,9 +77,12 @@ internal sealed class KeyCache(CacheFreshness freshness, IOptions<CacheOptions> 
             return;
         }
 
-        if (Interlocked.Increment(ref _count) > options.Value.MaxEntries)
+        // Refreshing an entry does not grow the cache; only a new key counts towards the bound. Past
+        // it, the cache starts over (without the generation change of Clear: nothing read is stale).
+        if (!_entries.ContainsKey(hash) && Interlocked.Increment(ref _count) > options.Value.MaxEntries)
         {
-            Clear();
+            _entries.Clear();
+            Interlocked.Exchange(ref _count, 1);
         }
 
         _entries[hash] = entry;

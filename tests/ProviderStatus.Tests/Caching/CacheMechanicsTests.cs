@@ -83,6 +83,30 @@ public sealed class CacheMechanicsTests
     }
 
     [Fact]
+    public void Past_Its_Size_The_Key_Cache_Starts_Over_But_Refreshing_A_Key_Does_Not_Count()
+    {
+        var cache = new KeyCache(Freshness(), _options);
+        var now = _clock.GetUtcNow();
+        KeyHash[] keys = [new(1, 0, 0, 0), new(2, 0, 0, 0), new(3, 0, 0, 0), new(4, 0, 0, 0)];
+        foreach (var key in keys[..3])
+        {
+            cache.Store(key, new CachedKey(null, now), cache.Generation);
+        }
+
+        for (var refresh = 0; refresh < 5; refresh++)
+        {
+            cache.Store(keys[0], new CachedKey(null, now), cache.Generation);
+        }
+
+        var allThreeKept = keys[..3].All(key => cache.TryGet(key, now, out _));
+        cache.Store(keys[3], new CachedKey(null, now), cache.Generation);
+
+        Assert.True(allThreeKept);
+        Assert.False(cache.TryGet(keys[1], now, out _));
+        Assert.True(cache.TryGet(keys[3], now, out _));
+    }
+
+    [Fact]
     public void A_Key_Read_Before_An_Eviction_Is_Not_Stored()
     {
         var cache = new KeyCache(Freshness(), _options);
