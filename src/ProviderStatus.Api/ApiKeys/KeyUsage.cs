@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using ProviderStatus.Api.Data;
 
 namespace ProviderStatus.Api.ApiKeys;
@@ -9,7 +11,12 @@ namespace ProviderStatus.Api.ApiKeys;
 /// that uses a key: a key is noted at most once a minute, and the notes are written every 30 seconds
 /// and when the service stops.
 /// </summary>
-internal sealed partial class KeyUsage(IServiceScopeFactory scopes, TimeProvider clock, ILogger<KeyUsage> logger) : BackgroundService
+internal sealed partial class KeyUsage(
+    IDbContextFactory<ProviderStatusDbContext> contexts,
+    IOptions<ConnectionStringOptions> connectionStrings,
+    IOptions<DatabaseOptions> database,
+    TimeProvider clock,
+    ILogger<KeyUsage> logger) : BackgroundService
 {
     internal static readonly TimeSpan Resolution = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(30);
@@ -37,19 +44,13 @@ internal sealed partial class KeyUsage(IServiceScopeFactory scopes, TimeProvider
         }
 
         var batch = _pending.ToArray();
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ProviderStatusDbContext>();
-        if (db.Database.IsNpgsql())
+        if (connectionStrings.Value.UsesPostgres)
         {
-            // One statement however many keys were used: a busy instance may have thousands.
-            Guid[] ids = [.. batch.Select(p => p.Key)];
-            DateTimeOffset[] times = [.. batch.Select(p => p.Value)];
-            await db.Database.ExecuteSqlAsync(
-                $"UPDATE api_keys AS k SET last_used_at = u.used_at FROM unnest({ids}, {times}) AS u(id, used_at) WHERE k.id = u.id",
-                cancellationToken);
+            await WritePostgresAsync(batch, cancellationToken);
         }
         else
         {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             foreach (var (keyId, usedAt) in batch)
             {
@@ -64,6 +65,28 @@ internal sealed partial class KeyUsage(IServiceScopeFactory scopes, TimeProvider
         {
             _pending.TryRemove(written);
         }
+    }
+
+    /// <summary>
+    /// One statement however many keys were used: a busy instance may have thousands. Plain Npgsql on
+    /// the service's connection string (and so its connection pool): the statement needs nothing of
+    /// the EF model, and this also runs while the host is stopping.
+    /// </summary>
+    private async Task WritePostgresAsync(KeyValuePair<Guid, DateTimeOffset>[] batch, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(DatabaseExtensions.PostgresConnectionString(connectionStrings.Value.Postgres!, database.Value));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "UPDATE api_keys AS k SET last_used_at = u.used_at FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, used_at) WHERE k.id = u.id",
+            connection)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = batch.Select(p => p.Key).ToArray() },
+                new NpgsqlParameter { Value = batch.Select(p => p.Value).ToArray() },
+            },
+        };
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
