@@ -32,6 +32,13 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
 done
 
+# A failure outside any single test (a class fixture's cleanup, a crashed test host) fails the run
+# without failing a test: count it, so the summary never says "0 failed" for a failed run.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "The test run failed outside any single test (see the output above); counted as one failure."
+  failed=1
+fi
+
 echo "$passed passed, $failed failed"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
