@@ -16,6 +16,11 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
 fi
 
+# Throwaway clusters of earlier runs that were stopped but whose files the test host had no time
+# to delete as it exited (a running one, or one younger than five minutes, is left alone).
+find "${TMPDIR:-/tmp}" -maxdepth 1 -type d -name 'providerstatus-pg-*' -mmin +5 \
+  ! -exec test -e '{}/data/postmaster.pid' ';' -exec rm -rf '{}' + 2>/dev/null || true
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 

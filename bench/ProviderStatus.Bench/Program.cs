@@ -108,7 +108,7 @@ foreach (var file in new[] { $"{stamp}.json", "latest.json" })
 }
 
 Console.WriteLine($"Results written to bench/results/{stamp}.json and bench/results/latest.json.");
-await cluster.StopServerAsync();
+await cluster.DestroyAsync();
 return 0;
 
 static string Bearer(string credential) => $"Authorization: Bearer {credential}";

@@ -23,6 +23,15 @@ public sealed class OwnClusterFixture : AppFixture
     protected override Task<PostgresCluster> Cluster => _cluster.Value;
 
     public Task<PostgresCluster> OwnCluster => _cluster.Value;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_cluster.IsValueCreated)
+        {
+            await (await _cluster.Value).DestroyAsync();
+        }
+    }
 }
 
 /// <summary>

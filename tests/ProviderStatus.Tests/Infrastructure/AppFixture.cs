@@ -79,7 +79,7 @@ public abstract class AppFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.DisposeAsync();
         if (_sqliteFile is not null)

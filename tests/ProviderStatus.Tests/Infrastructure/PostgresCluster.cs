@@ -15,6 +15,7 @@ public sealed class PostgresCluster
     private static readonly Lazy<Task<PostgresCluster>> SharedCluster = new(() => StartAsync("shared"));
 
     private readonly string _binDirectory;
+    private int _destroyed;
     private readonly string _dataDirectory;
     private readonly string _root;
     private readonly int _port;
@@ -59,7 +60,7 @@ public sealed class PostgresCluster
         await cluster.PgAsync("initdb", "-D", cluster._dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8",
             "--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=en-US");
         await cluster.StartServerAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Destroy();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.DestroyAsync().GetAwaiter().GetResult();
         return cluster;
     }
 
@@ -80,11 +81,20 @@ public sealed class PostgresCluster
 
     public Task StopServerAsync() => PgAsync("pg_ctl", "-D", _dataDirectory, "-w", "-m", "fast", "stop");
 
-    private void Destroy()
+    /// <summary>
+    /// Stops the server and deletes its files; once is enough. Fixtures that own a cluster call it
+    /// when they are done; the shared one is destroyed when the test process exits.
+    /// </summary>
+    public async Task DestroyAsync()
     {
+        if (Interlocked.Exchange(ref _destroyed, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
-            PgAsync("pg_ctl", "-D", _dataDirectory, "-m", "immediate", "stop").GetAwaiter().GetResult();
+            await PgAsync("pg_ctl", "-D", _dataDirectory, "-m", "immediate", "stop");
         }
         catch (InvalidOperationException)
         {
