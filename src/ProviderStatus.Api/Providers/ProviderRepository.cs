@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using ProviderStatus.Api.Data;
 
@@ -19,27 +20,24 @@ internal sealed record ConnectionRow(
 /// </summary>
 internal sealed class ProviderRepository(IDbContextFactory<ProviderStatusDbContext> contexts)
 {
+    /// <summary>One row of the answer, as both queries select it.</summary>
+    private static readonly Expression<Func<ProviderConnection, ConnectionRow>> ToRow = c => new ConnectionRow(
+        c.Provider.Category,
+        c.Provider.Name,
+        c.AccountId,
+        c.DisplayName,
+        c.Scopes,
+        new ConnectionFacts(c.ConnectedAt, c.DisconnectedAt, c.LastSyncAt, c.LastSyncError, c.AuthError));
+
     private readonly Func<ProviderStatusDbContext, string, IAsyncEnumerable<ConnectionRow>> _allRows =
         EF.CompileAsyncQuery((ProviderStatusDbContext db, string workspaceId) => db.Connections.AsNoTracking()
             .Where(c => c.WorkspaceId == workspaceId)
-            .Select(c => new ConnectionRow(
-                c.Provider.Category,
-                c.Provider.Name,
-                c.AccountId,
-                c.DisplayName,
-                c.Scopes,
-                new ConnectionFacts(c.ConnectedAt, c.DisconnectedAt, c.LastSyncAt, c.LastSyncError, c.AuthError))));
+            .Select(ToRow));
 
     private readonly Func<ProviderStatusDbContext, string, string, IAsyncEnumerable<ConnectionRow>> _categoryRows =
         EF.CompileAsyncQuery((ProviderStatusDbContext db, string workspaceId, string category) => db.Connections.AsNoTracking()
             .Where(c => c.WorkspaceId == workspaceId && c.Provider.Category == category)
-            .Select(c => new ConnectionRow(
-                c.Provider.Category,
-                c.Provider.Name,
-                c.AccountId,
-                c.DisplayName,
-                c.Scopes,
-                new ConnectionFacts(c.ConnectedAt, c.DisconnectedAt, c.LastSyncAt, c.LastSyncError, c.AuthError))));
+            .Select(ToRow));
 
     /// <summary>
     /// The workspace's connections joined with the provider catalog, optionally for one category, in
