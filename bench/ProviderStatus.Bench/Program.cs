@@ -98,6 +98,14 @@ await using (var uncached = await Server.StartAsync(apiDll, ["--urls", serviceUr
     results.Add(await measure.HttpAsync("caching disabled", "API key, every request reaches PostgreSQL", uncached.Pid, path, options.Connections, [Bearer(data.Typical.Key)]));
 }
 
+// The same with Npgsql's multiplexing, an opt-in of the connection string (see the README).
+await using (var multiplexed = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service-multiplexed.log"),
+    new Dictionary<string, string>(service) { ["Cache__Responses"] = "false", ["ConnectionStrings__Postgres"] = connectionString + ";Multiplexing=true" }, "/health/ready"))
+{
+    await measure.WarmUpAsync(multiplexed.Pid, path, [Bearer(data.Typical.Key)]);
+    results.Add(await measure.HttpAsync("caching disabled, multiplexed", "as above, Multiplexing=true", multiplexed.Pid, path, options.Connections, [Bearer(data.Typical.Key)]));
+}
+
 var report = Report.Create(results, options);
 Console.WriteLine();
 Console.WriteLine(report.Table);

@@ -28,6 +28,7 @@ internal sealed record Report(string Table, string Json)
         new("10k workspaces", "api key 200", 0.8),
         new("c256 sustained", "B0 c256", 0, NoErrors: true, MaxGrowthMegabytes: 25),
         new("caching disabled", "P", 0.5),
+        new("caching disabled, multiplexed", "P", 0),
     ];
 
     public static Report Create(IReadOnlyList<ScenarioResult> results, BenchOptions options)

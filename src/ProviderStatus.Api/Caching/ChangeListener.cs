@@ -38,6 +38,10 @@ internal sealed partial class ChangeListener(
             Timeout = database.Value.ConnectTimeoutSeconds,
             CommandTimeout = database.Value.CommandTimeoutSeconds,
             KeepAlive = 10,
+
+            // LISTEN belongs to one session, so the channel needs a connection of its own even when
+            // the service's queries are multiplexed (Multiplexing=true in the connection string).
+            Multiplexing = false,
         };
         await using var pings = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { MaxPoolSize = 2 });
         settings.Pooling = false;

@@ -71,9 +71,14 @@ public sealed class CrossProcessInvalidationTests_Sqlite(SqliteAppFixture fixtur
 }
 
 public sealed class CrossProcessInvalidationTests_Postgres(PostgresAppFixture fixture)
-    : CrossProcessInvalidationTests(fixture), IClassFixture<PostgresAppFixture>
+    : PostgresCrossProcessInvalidationTests(fixture), IClassFixture<PostgresAppFixture>;
+
+public sealed class CrossProcessInvalidationTests_PostgresMultiplexed(PostgresMultiplexedAppFixture fixture)
+    : PostgresCrossProcessInvalidationTests(fixture), IClassFixture<PostgresMultiplexedAppFixture>;
+
+public abstract class PostgresCrossProcessInvalidationTests(AppFixture fixture) : CrossProcessInvalidationTests(fixture)
 {
-    private readonly PostgresAppFixture _fixture = fixture;
+    private readonly AppFixture _fixture = fixture;
 
     [Fact]
     public async Task An_Import_By_Another_Process_Is_Visible_Without_Waiting_For_The_Bound()
@@ -134,7 +139,8 @@ public sealed class CrossProcessInvalidationTests_Postgres(PostgresAppFixture fi
     public async Task A_Change_Committed_Outside_The_Service_Is_Announced_On_The_Channel()
     {
         var workspace = await _fixture.CreateWorkspaceAsync(_fixture.Connection("email", "gmail"));
-        await using var listener = new NpgsqlConnection(_fixture.App.ConnectionString);
+        await using var listener = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(_fixture.App.ConnectionString) { Multiplexing = false }.ConnectionString);
         await listener.OpenAsync();
         var payloads = new List<string>();
         listener.Notification += (_, e) => payloads.Add(e.Payload);

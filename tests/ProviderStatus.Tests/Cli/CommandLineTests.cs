@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ProviderStatus.Api.ApiKeys;
 using ProviderStatus.Tests.Infrastructure;
@@ -8,6 +9,8 @@ namespace ProviderStatus.Tests.Cli;
 public sealed class CommandLineTests_Sqlite(SqliteAppFixture fixture) : CommandLineTests(fixture), IClassFixture<SqliteAppFixture>;
 
 public sealed class CommandLineTests_Postgres(PostgresAppFixture fixture) : CommandLineTests(fixture), IClassFixture<PostgresAppFixture>;
+
+public sealed class CommandLineTests_PostgresMultiplexed(PostgresMultiplexedAppFixture fixture) : CommandLineTests(fixture), IClassFixture<PostgresMultiplexedAppFixture>;
 
 public abstract class CommandLineTests(AppFixture fixture)
 {
@@ -65,7 +68,7 @@ public abstract class CommandLineTests(AppFixture fixture)
     public async Task A_Command_That_Cannot_Be_Carried_Out_Exits_Non_Zero_With_A_Message(int exitCode, params string[] args)
     {
         var workspace = await fixture.CreateWorkspaceAsync();
-        var keysBefore = await fixture.QueryAsync(db => Task.FromResult(db.ApiKeys.Count()));
+        var keysBefore = await fixture.QueryAsync(db => db.ApiKeys.CountAsync());
 
         var result = await fixture.RunCommandAsync([.. args.Select(a => a.Replace("{workspace}", workspace))]);
 
@@ -77,7 +80,7 @@ public abstract class CommandLineTests(AppFixture fixture)
             Assert.Contains("Usage:", result.Stderr);
         }
 
-        Assert.Equal(keysBefore, await fixture.QueryAsync(db => Task.FromResult(db.ApiKeys.Count())));
+        Assert.Equal(keysBefore, await fixture.QueryAsync(db => db.ApiKeys.CountAsync()));
     }
 
     [Fact]

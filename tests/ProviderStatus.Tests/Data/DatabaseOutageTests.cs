@@ -9,7 +9,7 @@ namespace ProviderStatus.Tests.Data;
 /// The service on a PostgreSQL cluster of its own, which the tests stop and start. Responses are not
 /// cached, so that every request reaches the database.
 /// </summary>
-public sealed class OwnClusterFixture : AppFixture
+public class OwnClusterFixture : AppFixture
 {
     private readonly Lazy<Task<PostgresCluster>> _cluster = new(() => PostgresCluster.StartAsync("outage"));
 
@@ -34,6 +34,13 @@ public sealed class OwnClusterFixture : AppFixture
     }
 }
 
+/// <summary>The same, with the service's queries multiplexed (Multiplexing=true in the connection string).</summary>
+public sealed class MultiplexedOwnClusterFixture : OwnClusterFixture
+{
+    protected override string AdjustConnectionString(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Multiplexing = true }.ConnectionString;
+}
+
 /// <summary>
 /// A pool of two connections and short timeouts, so that exhausting it is quick; responses are not
 /// cached, so that every request needs a connection.
@@ -52,7 +59,12 @@ public sealed class TinyPoolFixture : AppFixture
     };
 }
 
-public sealed class DatabaseOutageTests(OwnClusterFixture fixture) : IClassFixture<OwnClusterFixture>
+public sealed class DatabaseOutageTests_Postgres(OwnClusterFixture fixture) : DatabaseOutageTests(fixture), IClassFixture<OwnClusterFixture>;
+
+public sealed class DatabaseOutageTests_PostgresMultiplexed(MultiplexedOwnClusterFixture fixture)
+    : DatabaseOutageTests(fixture), IClassFixture<MultiplexedOwnClusterFixture>;
+
+public abstract class DatabaseOutageTests(OwnClusterFixture fixture)
 {
     [Fact]
     public async Task A_Stopped_Database_Is_503_And_The_Service_Recovers_On_Its_Own_When_It_Returns()
@@ -118,7 +130,7 @@ public sealed class DatabaseOutageTests(OwnClusterFixture fixture) : IClassFixtu
     private static async Task<int> TerminateBackendsAsync(string connectionString)
     {
         var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false, Multiplexing = false }.ConnectionString);
         await admin.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @database AND pid <> pg_backend_pid()", admin);

@@ -7,6 +7,8 @@ public sealed class ImportTests_Sqlite(SqliteAppFixture fixture) : ImportTests(f
 
 public sealed class ImportTests_Postgres(PostgresAppFixture fixture) : ImportTests(fixture), IClassFixture<PostgresAppFixture>;
 
+public sealed class ImportTests_PostgresMultiplexed(PostgresMultiplexedAppFixture fixture) : ImportTests(fixture), IClassFixture<PostgresMultiplexedAppFixture>;
+
 public abstract class ImportTests(AppFixture fixture)
 {
     private static string NewWorkspaceId() => $"import-{Guid.NewGuid().ToString("N")[..12]}";

@@ -9,6 +9,8 @@ public sealed class ProvidersEndpointTests_Sqlite(SqliteAppFixture fixture) : Pr
 
 public sealed class ProvidersEndpointTests_Postgres(PostgresAppFixture fixture) : ProvidersEndpointTests(fixture), IClassFixture<PostgresAppFixture>;
 
+public sealed class ProvidersEndpointTests_PostgresMultiplexed(PostgresMultiplexedAppFixture fixture) : ProvidersEndpointTests(fixture), IClassFixture<PostgresMultiplexedAppFixture>;
+
 public abstract class ProvidersEndpointTests(AppFixture fixture)
 {
     private static readonly string[] ContractFields =
