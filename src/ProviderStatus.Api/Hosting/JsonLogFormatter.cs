@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Serilog.Events;
@@ -15,23 +16,38 @@ internal static class JsonLogFormatter
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
+    // The fixed parts of every line, encoded once.
+    private static readonly JsonEncodedText TimestampName = Encode("Timestamp");
+    private static readonly JsonEncodedText LevelName = Encode("Level");
+    private static readonly JsonEncodedText MessageTemplateName = Encode("MessageTemplate");
+    private static readonly JsonEncodedText RenderedMessageName = Encode("RenderedMessage");
+    private static readonly JsonEncodedText ExceptionName = Encode("Exception");
+    private static readonly JsonEncodedText PropertiesName = Encode("Properties");
+    private static readonly JsonEncodedText[] LevelNames = [.. Enum.GetValues<LogEventLevel>().Select(level => Encode(level.ToString()))];
+
+    /// <summary>
+    /// Each message template's text, encoded once: a service logs a few dozen templates, and the
+    /// request summary's on every line.
+    /// </summary>
+    private static readonly ConditionalWeakTable<MessageTemplate, object> EncodedTemplates = [];
+
     public static void Write(LogEvent logEvent, IBufferWriter<byte> output, StringWriter scratch)
     {
         using (var json = new Utf8JsonWriter(output, Options))
         {
             json.WriteStartObject();
-            json.WriteString("Timestamp", logEvent.Timestamp);
-            json.WriteString("Level", LevelName(logEvent.Level));
-            json.WriteString("MessageTemplate", logEvent.MessageTemplate.Text);
+            json.WriteString(TimestampName, logEvent.Timestamp);
+            json.WriteString(LevelName, LevelNames[(int)logEvent.Level]);
+            json.WriteString(MessageTemplateName, (JsonEncodedText)EncodedTemplates.GetValue(logEvent.MessageTemplate, static template => Encode(template.Text)));
             scratch.GetStringBuilder().Clear();
             logEvent.MessageTemplate.Render(logEvent.Properties, scratch, CultureInfo.InvariantCulture);
-            json.WriteString("RenderedMessage", scratch.GetStringBuilder().ToString());
+            json.WriteString(RenderedMessageName, scratch.GetStringBuilder().ToString());
             if (logEvent.Exception is { } exception)
             {
-                json.WriteString("Exception", exception.ToString());
+                json.WriteString(ExceptionName, exception.ToString());
             }
 
-            json.WriteStartObject("Properties");
+            json.WriteStartObject(PropertiesName);
             foreach (var (name, value) in logEvent.Properties)
             {
                 json.WritePropertyName(name);
@@ -138,13 +154,5 @@ internal static class JsonLogFormatter
         }
     }
 
-    private static string LevelName(LogEventLevel level) => level switch
-    {
-        LogEventLevel.Verbose => "Verbose",
-        LogEventLevel.Debug => "Debug",
-        LogEventLevel.Information => "Information",
-        LogEventLevel.Warning => "Warning",
-        LogEventLevel.Error => "Error",
-        _ => "Fatal",
-    };
+    private static JsonEncodedText Encode(string text) => JsonEncodedText.Encode(text, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
 }

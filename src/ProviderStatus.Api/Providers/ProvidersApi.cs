@@ -54,10 +54,9 @@ internal static class ProvidersApi
         headers.CacheControl = "private, no-cache";
         headers.Vary = HeaderNames.Authorization;
         headers.ETag = response.ETag;
-        return Matches(ifNoneMatch, response.ETag) ? NotModified : new JsonBody(response.Body);
+        return Matches(ifNoneMatch, response.ETag) ? NotModified.Instance : new JsonBody(response.Body);
     }
 
-    private static readonly IResult NotModified = TypedResults.StatusCode(StatusCodes.Status304NotModified);
 
     /// <summary>If-None-Match uses the weak comparison: <c>W/"x"</c> matches <c>"x"</c>; <c>*</c> matches any.</summary>
     private static bool Matches(string? ifNoneMatch, string etag)
@@ -75,6 +74,21 @@ internal static class ProvidersApi
         var current = new EntityTagHeaderValue(etag);
         return EntityTagHeaderValue.TryParseList(new StringValues(ifNoneMatch), out var tags)
             && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
+    }
+
+    /// <summary>
+    /// 304 and nothing else: the headers are already set. (The framework's status-code result would
+    /// also create a logger on every request, for a line nobody logs.)
+    /// </summary>
+    private sealed class NotModified : IResult
+    {
+        public static readonly NotModified Instance = new();
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>Bytes that are already the JSON answer.</summary>
