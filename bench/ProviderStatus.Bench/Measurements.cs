@@ -70,9 +70,21 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
         await sampling.CancelAsync();
         await sampler;
 
-        // Growth from the first tenth of the run to its end: a leak grows, a warm heap stays put.
-        var settled = samples.Skip(Math.Max(1, samples.Count / 10)).ToList();
-        return result with { MemoryMegabytes = samples.Max(), MemoryGrowthMegabytes = settled.Count > 1 ? settled[^1] - settled[0] : 0 };
+        // Growth from the first third of the run to the last: a leak grows, a warm heap stays put.
+        // Medians, because RSS saws up and down by 10-20 MB between collections, so two single
+        // samples say more about where in a GC cycle they fell than about a leak.
+        var third = samples.Count / 3;
+        return result with
+        {
+            MemoryMegabytes = samples.Max(),
+            MemoryGrowthMegabytes = third > 0 ? Median(samples[^third..]) - Median(samples[..third]) : 0,
+        };
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     public static ScenarioResult PeakMemory(string name, string description, int pid) =>
