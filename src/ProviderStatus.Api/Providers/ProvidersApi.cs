@@ -57,7 +57,6 @@ internal static class ProvidersApi
         return Matches(ifNoneMatch, response.ETag) ? NotModified.Instance : new JsonBody(response.Body);
     }
 
-
     /// <summary>If-None-Match uses the weak comparison: <c>W/"x"</c> matches <c>"x"</c>; <c>*</c> matches any.</summary>
     private static bool Matches(string? ifNoneMatch, string etag)
     {

@@ -37,8 +37,7 @@ public class OwnClusterFixture : AppFixture
 /// <summary>The same, with the service's queries multiplexed (Multiplexing=true in the connection string).</summary>
 public sealed class MultiplexedOwnClusterFixture : OwnClusterFixture
 {
-    protected override string AdjustConnectionString(string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { Multiplexing = true }.ConnectionString;
+    protected override string AdjustConnectionString(string connectionString) => PostgresMultiplexedAppFixture.Multiplexed(connectionString);
 }
 
 /// <summary>

@@ -194,7 +194,10 @@ public sealed class PostgresMultiplexedAppFixture : AppFixture
 {
     protected override DatabaseKind Kind => DatabaseKind.Postgres;
 
-    protected override string AdjustConnectionString(string connectionString) =>
+    protected override string AdjustConnectionString(string connectionString) => Multiplexed(connectionString);
+
+    /// <summary><paramref name="connectionString"/> with multiplexing turned on.</summary>
+    public static string Multiplexed(string connectionString) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Multiplexing = true }.ConnectionString;
 }
 
