@@ -1,3 +1,7 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
 namespace ProviderStatus.Api.Errors;
 
 /// <summary>The error envelope: <c>{"error":{"code":"…","message":"…","request_id":"…"}}</c>.</summary>
@@ -26,13 +30,22 @@ internal static class ErrorCodes
 /// </summary>
 internal static class ApiError
 {
+    /// <remarks>
+    /// The body is serialized first and sent with its length in one write: an error is small, and a
+    /// flood of bad keys should cost as little as possible.
+    /// </remarks>
     public static Task WriteAsync(HttpContext context, int statusCode, string code, string message)
     {
+        var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new ErrorResponse(new ErrorBody(code, message, context.TraceIdentifier)), json.GetTypeInfo(typeof(ErrorResponse)));
+
         var response = context.Response;
         response.StatusCode = statusCode;
         response.Headers.CacheControl = "no-store";
-        var body = new ErrorResponse(new ErrorBody(code, message, context.TraceIdentifier));
-        return response.WriteAsJsonAsync(body, context.RequestAborted);
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
     /// <summary>An error as an endpoint result, for handlers that return <c>Results&lt;…&gt;</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ProviderStatus.Api.Authentication;
 using Serilog;
 using Serilog.Core;
 using Serilog.Extensions.Logging;
@@ -30,6 +31,12 @@ internal static class LoggingExtensions
         // are written before the request has its id, and would carry the server's internal one.
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
+        // The framework logs every failed authentication at Information under the handler's own
+        // name, which the "Microsoft.AspNetCore" level does not cover for the API-key handler: a
+        // second line for each bad key, when the summary line already records the 401. Warnings
+        // and errors still come through, as they do from the JWT handler.
+        builder.Logging.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning);
         builder.Services.AddSingleton(services => CreateLogger(services, isCommand));
         builder.Services.AddSingleton<Serilog.ILogger>(services => services.GetRequiredService<Serilog.Core.Logger>());
         builder.Services.AddSingleton<ILoggerProvider>(services =>

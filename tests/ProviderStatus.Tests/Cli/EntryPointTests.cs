@@ -124,6 +124,53 @@ public sealed class EntryPointTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_Served_Request_Writes_One_Json_Line_And_An_Error_Is_Sent_With_Its_Length()
+    {
+        var key = (await RunAsync(Sqlite, "seed-demo")).Stdout.TrimEnd('\n');
+        var unknownKey = key[..^1] + (key[^1] == 'a' ? 'b' : 'a');
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>(Sqlite) { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var requests = new (string RequestId, string? Credential, int Status)[]
+        {
+            ("ok-1", key, 200), ("unknown-key-1", unknownKey, 401), ("no-key-1", null, 401), ("ok-2", key, 200),
+        };
+
+        foreach (var (requestId, credential, status) in requests)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/settings/providers");
+            request.Headers.Add("X-Request-ID", requestId);
+            if (credential is not null)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", credential);
+            }
+
+            using var response = await http.SendAsync(request);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            Assert.Equal(status, (int)response.StatusCode);
+            if (status != 200)
+            {
+                Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+                Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+            }
+        }
+
+        // One writer thread writes the lines in order: once the last request's line is out, all are.
+        await server.WaitForLineAsync(line => line.Contains("\"RequestId\":\"ok-2\"", StringComparison.Ordinal));
+        var lines = server.Lines.Select(line =>
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(line);
+            return document.RootElement.Clone();
+        }).ToList();
+        foreach (var (requestId, _, status) in requests)
+        {
+            var line = Assert.Single(lines, l => l.GetProperty("Properties").TryGetProperty("RequestId", out var id) && id.GetString() == requestId);
+            Assert.Equal(["Timestamp", "Level", "MessageTemplate", "RenderedMessage", "Properties"], line.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(status, line.GetProperty("Properties").GetProperty("StatusCode").GetInt32());
+            Assert.StartsWith($"HTTP \"GET\" \"/v1/settings/providers\" responded {status} in ", line.GetProperty("RenderedMessage").GetString());
+        }
+    }
+
     private Dictionary<string, string> Sqlite => new() { ["ConnectionStrings__Sqlite"] = $"Data Source={_sqliteFile}" };
 
     private static Task<ProcessResult> RunAsync(Dictionary<string, string> environment, params string[] args) =>
