@@ -51,6 +51,6 @@ internal sealed class ApiKeyAuthenticator(
         }
 
         usage.Record(key.Id, now);
-        return new AuthenticatedKey(key.Id, key.WorkspaceId, key.Permissions);
+        return cached.Caller;
     }
 }

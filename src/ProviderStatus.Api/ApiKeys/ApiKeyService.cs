@@ -11,7 +11,7 @@ internal sealed class ApiKeyException(string message) : Exception(message);
 /// <summary>A key as just created: the only moment its secret exists outside the caller's hands.</summary>
 internal sealed record CreatedApiKey(ApiKey Record, string Secret);
 
-/// <summary>The caller behind a valid key.</summary>
+/// <summary>The caller behind a valid key: one instance per key cache entry, shared by its requests.</summary>
 internal sealed record AuthenticatedKey(Guid KeyId, string WorkspaceId, string[] Permissions);
 
 /// <summary>What authentication needs to know of a stored key.</summary>

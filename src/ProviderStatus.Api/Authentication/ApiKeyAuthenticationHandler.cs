@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -7,10 +9,24 @@ using ProviderStatus.Api.Data;
 namespace ProviderStatus.Api.Authentication;
 
 /// <summary>Authenticates <c>Authorization: Bearer wbk_…</c> API keys.</summary>
+/// <remarks>
+/// A key's principal is made once per key cache entry and shared by all requests with that key, so
+/// a probe polling all day does not rebuild the same claims on every request. Nothing in the service
+/// changes a principal after authentication (there is no claims transformation), which is what
+/// makes sharing it safe; when the entry is refreshed or evicted, its principal goes with it.
+/// </remarks>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyAuthenticator keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    // The failure messages go to logs only; callers get one body for every kind of bad key.
+    private static readonly AuthenticateResult NotBearer =
+        AuthenticateResult.Fail("The Authorization header is not of the form 'Bearer <credential>'.");
+    private static readonly AuthenticateResult BadKey =
+        AuthenticateResult.Fail("The API key is malformed, unknown, expired or revoked.");
+
+    private static readonly ConditionalWeakTable<AuthenticatedKey, ClaimsPrincipal> Principals = [];
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var bearer = BearerToken.Read(Request);
@@ -19,10 +35,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        // The failure messages go to logs only; callers get one body for every kind of bad key.
         if (bearer.Token is null)
         {
-            return AuthenticateResult.Fail("The Authorization header is not of the form 'Bearer <credential>'.");
+            return NotBearer;
         }
 
         AuthenticatedKey? key;
@@ -40,11 +55,11 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         if (key is null)
         {
-            return AuthenticateResult.Fail("The API key is malformed, unknown, expired or revoked.");
+            return BadKey;
         }
 
-        var principal = CallerClaims.CreatePrincipal(
-            Scheme.Name, CredentialKinds.ApiKey, key.KeyId.ToString(), key.WorkspaceId, key.Permissions);
+        var principal = Principals.GetValue(key, static caller => CallerClaims.CreatePrincipal(
+            AuthenticationExtensions.ApiKeyScheme, CredentialKinds.ApiKey, caller.KeyId.ToString(), caller.WorkspaceId, caller.Permissions));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 }

@@ -12,7 +12,7 @@ namespace ProviderStatus.Api.Authentication;
 
 internal static class AuthenticationExtensions
 {
-    private const string ApiKeyScheme = "ApiKey";
+    internal const string ApiKeyScheme = "ApiKey";
     internal const string JwtScheme = "Jwt";
 
     /// <summary>Tolerated clock difference between the identity provider and this service.</summary>

@@ -46,7 +46,11 @@ internal readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
 }
 
 /// <summary>A key as last read: null when no key has that hash (negative results are cached too).</summary>
-internal sealed record CachedKey(StoredKey? Key, DateTimeOffset FilledAt);
+internal sealed record CachedKey(StoredKey? Key, DateTimeOffset FilledAt)
+{
+    /// <summary>The caller behind the key, made once per entry rather than once per request.</summary>
+    public AuthenticatedKey? Caller { get; } = Key is null ? null : new(Key.Id, Key.WorkspaceId, Key.Permissions);
+}
 
 /// <summary>
 /// Key lookups by hash, including "no such key", so that repeated requests with a key, good or bad,
