@@ -57,18 +57,19 @@ internal sealed class BackgroundConsoleSink : ILogEventSink, IDisposable
     {
         var reader = _queue.Reader;
         var batch = new ArrayBufferWriter<byte>(64 * 1024);
+        using var json = new JsonLogFormatter(batch);
         using var scratch = new StringWriter();
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
             {
                 Format(new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Warning, null, DroppedTemplate,
-                    [new LogEventProperty("Dropped", new ScalarValue(dropped))]), batch, scratch);
+                    [new LogEventProperty("Dropped", new ScalarValue(dropped))]), json, batch, scratch);
             }
 
             while (reader.TryRead(out var logEvent))
             {
-                Format(logEvent, batch, scratch);
+                Format(logEvent, json, batch, scratch);
             }
 
             _output.Write(batch.WrittenSpan);
@@ -77,11 +78,11 @@ internal sealed class BackgroundConsoleSink : ILogEventSink, IDisposable
         }
     }
 
-    private void Format(LogEvent logEvent, ArrayBufferWriter<byte> batch, StringWriter scratch)
+    private void Format(LogEvent logEvent, JsonLogFormatter json, ArrayBufferWriter<byte> batch, StringWriter scratch)
     {
         if (_textFormatter is null)
         {
-            JsonLogFormatter.Write(logEvent, batch, scratch);
+            json.Write(logEvent);
             return;
         }
 

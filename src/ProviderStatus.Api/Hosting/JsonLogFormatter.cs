@@ -9,10 +9,12 @@ namespace ProviderStatus.Api.Hosting;
 
 /// <summary>
 /// One log event as one line of JSON, in the shape of Serilog's JsonFormatter (Timestamp, Level,
-/// MessageTemplate, RenderedMessage, Exception, Properties), written as UTF-8 in one pass: the
-/// service writes a line for every request, so this is on the hot path of the log writer.
+/// MessageTemplate, RenderedMessage, Exception, Properties), written as UTF-8 in one pass to
+/// <paramref name="output"/>: the service writes a line for every request, so this is on the hot
+/// path of the log writer. One instance belongs to one writer thread; it reuses its JSON writer and
+/// its scratch space from line to line.
 /// </summary>
-internal static class JsonLogFormatter
+internal sealed class JsonLogFormatter(IBufferWriter<byte> output) : IDisposable
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
@@ -31,34 +33,51 @@ internal static class JsonLogFormatter
     /// </summary>
     private static readonly ConditionalWeakTable<MessageTemplate, object> EncodedTemplates = [];
 
-    public static void Write(LogEvent logEvent, IBufferWriter<byte> output, StringWriter scratch)
+    private readonly Utf8JsonWriter _json = new(output, Options);
+    private readonly StringWriter _scratch = new(CultureInfo.InvariantCulture);
+
+    public void Write(LogEvent logEvent)
     {
-        using (var json = new Utf8JsonWriter(output, Options))
+        var json = _json;
+        json.Reset();
+        json.WriteStartObject();
+        json.WriteString(TimestampName, logEvent.Timestamp);
+        json.WriteString(LevelName, LevelNames[(int)logEvent.Level]);
+        json.WriteString(MessageTemplateName, (JsonEncodedText)EncodedTemplates.GetValue(logEvent.MessageTemplate, static template => Encode(template.Text)));
+        WriteRenderedMessage(logEvent);
+        if (logEvent.Exception is { } exception)
         {
-            json.WriteStartObject();
-            json.WriteString(TimestampName, logEvent.Timestamp);
-            json.WriteString(LevelName, LevelNames[(int)logEvent.Level]);
-            json.WriteString(MessageTemplateName, (JsonEncodedText)EncodedTemplates.GetValue(logEvent.MessageTemplate, static template => Encode(template.Text)));
-            scratch.GetStringBuilder().Clear();
-            logEvent.MessageTemplate.Render(logEvent.Properties, scratch, CultureInfo.InvariantCulture);
-            json.WriteString(RenderedMessageName, scratch.GetStringBuilder().ToString());
-            if (logEvent.Exception is { } exception)
-            {
-                json.WriteString(ExceptionName, exception.ToString());
-            }
-
-            json.WriteStartObject(PropertiesName);
-            foreach (var (name, value) in logEvent.Properties)
-            {
-                json.WritePropertyName(name);
-                WriteValue(json, value);
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
+            json.WriteString(ExceptionName, exception.ToString());
         }
 
+        json.WriteStartObject(PropertiesName);
+        foreach (var (name, value) in logEvent.Properties)
+        {
+            json.WritePropertyName(name);
+            WriteValue(json, value);
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.Flush();
         output.Write("\n"u8);
+    }
+
+    public void Dispose()
+    {
+        _json.Dispose();
+        _scratch.Dispose();
+    }
+
+    /// <summary>The message rendered into the scratch space and copied out through a pooled buffer, not a string.</summary>
+    private void WriteRenderedMessage(LogEvent logEvent)
+    {
+        var text = _scratch.GetStringBuilder().Clear();
+        logEvent.MessageTemplate.Render(logEvent.Properties, _scratch, CultureInfo.InvariantCulture);
+        var buffer = ArrayPool<char>.Shared.Rent(text.Length);
+        text.CopyTo(0, buffer, text.Length);
+        _json.WriteString(RenderedMessageName, buffer.AsSpan(0, text.Length));
+        ArrayPool<char>.Shared.Return(buffer);
     }
 
     private static void WriteValue(Utf8JsonWriter json, LogEventPropertyValue value)
