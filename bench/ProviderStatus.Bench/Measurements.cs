@@ -19,28 +19,57 @@ internal sealed record ScenarioResult(
     double? CpuSecondsPer1000,
     double? QueriesPer1000,
     double? MemoryMegabytes = null,
-    double? MemoryGrowthMegabytes = null);
+    double? MemoryGrowthMegabytes = null,
+    double? PairedRatio = null);
+
+/// <summary>
+/// One timed round of a scenario's baseline, run right before each of the scenario's own rounds; it
+/// returns the baseline's requests (or transactions) per second.
+/// </summary>
+internal delegate Task<double> BaselineRound();
 
 /// <summary>Runs a scenario (a warm-up, then the timed run) and measures the server around the timed run.</summary>
 internal sealed partial class Measurements(BenchOptions options, string connectionString)
 {
+    /// <summary>
+    /// With a <paramref name="baseline"/>, each round is paired with a baseline round run just before
+    /// it, and the ratio reported is the median of the rounds' ratios: this machine's speed drifts by
+    /// ±15% within minutes, and two measurements taken seconds apart drift together. CPU and queries
+    /// are counted around the scenario's own rounds only.
+    /// </summary>
     public async Task<ScenarioResult> HttpAsync(
-        string name, string description, int pid, Uri url, int connections, string[] headers, string? script = null, string? scriptArgument = null)
+        string name, string description, int pid, Uri url, int connections, string[] headers,
+        BaselineRound? baseline = null, string? script = null, string? scriptArgument = null)
     {
         Console.WriteLine($"{name}: {description}...");
         await Wrk.RunAsync(url, connections, options.WarmupSeconds, headers, script, scriptArgument);
-        var (cpu, queries) = (ProcessStats.CpuSeconds(pid), await QueriesAsync());
         var rounds = new List<LoadResult>();
+        var ratios = new List<double>();
+        var (cpu, queries) = (0.0, 0L);
         for (var round = 0; round < options.Rounds; round++)
         {
-            rounds.Add(await Wrk.RunAsync(url, connections, options.Seconds, headers, script, scriptArgument));
+            var baselineRate = baseline is null ? 0 : await baseline();
+            var (cpuBefore, queriesBefore) = (ProcessStats.CpuSeconds(pid), await QueriesAsync());
+            var load = await Wrk.RunAsync(url, connections, options.Seconds, headers, script, scriptArgument);
+            cpu += ProcessStats.CpuSeconds(pid) - cpuBefore;
+            queries += await QueriesAsync() - queriesBefore;
+            rounds.Add(load);
+            if (baselineRate > 0)
+            {
+                ratios.Add(load.RequestsPerSecond / baselineRate);
+            }
         }
 
-        return Result(name, description, connections, Median(rounds), ProcessStats.CpuSeconds(pid) - cpu, await QueriesAsync() - queries) with
+        return Result(name, description, connections, Median(rounds), cpu, queries) with
         {
             MemoryMegabytes = ProcessStats.RssMegabytes(pid),
+            PairedRatio = ratios.Count > 0 ? Median(ratios) : null,
         };
     }
+
+    /// <summary>One timed wrk round, for pairing with a scenario's rounds.</summary>
+    public async Task<double> WrkRoundAsync(Uri url, int connections, string[] headers) =>
+        (await Wrk.RunAsync(url, connections, options.Seconds, headers)).RequestsPerSecond;
 
     /// <summary>Loads a freshly started server for three warm-up periods, measuring nothing.</summary>
     public async Task WarmUpAsync(int pid, Uri url, string[] headers)
@@ -94,6 +123,24 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
     public async Task<ScenarioResult> PgbenchAsync(string name, string description, string database, string workspaceId)
     {
         Console.WriteLine($"{name}: {description}...");
+        await PgbenchRunAsync(database, workspaceId, options.WarmupSeconds);
+        var rounds = new List<(double Tps, double LatencyMs, long Transactions)>();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            rounds.Add(await PgbenchRunAsync(database, workspaceId, options.Seconds));
+        }
+
+        var median = rounds.OrderBy(r => r.Tps).ElementAt(rounds.Count / 2);
+        return new ScenarioResult(name, description, options.Connections, median.Tps, median.LatencyMs, double.NaN,
+            rounds.Sum(r => r.Transactions), 0, 0, null, 1000);
+    }
+
+    /// <summary>One timed pgbench round, for pairing with a scenario's rounds.</summary>
+    public async Task<double> PgbenchRoundAsync(string database, string workspaceId) =>
+        (await PgbenchRunAsync(database, workspaceId, options.Seconds)).Tps;
+
+    private async Task<(double Tps, double LatencyMs, long Transactions)> PgbenchRunAsync(string database, string workspaceId, int seconds)
+    {
         var connection = new NpgsqlConnectionStringBuilder(database);
         var script = Path.GetTempFileName();
         await File.WriteAllTextAsync(script, $"""
@@ -101,27 +148,27 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
             FROM connections AS c INNER JOIN providers AS p ON c.provider_id = p.id
             WHERE c.workspace_id = '{workspaceId}';
             """);
-        string[] common = ["-h", connection.Host!, "-p", connection.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres",
-            "-n", "-M", "prepared", "-c", options.Connections.ToString(CultureInfo.InvariantCulture), "-j", "2", "-f", script];
-        await ProcessRunner.RunAsync("pgbench", [.. common, "-T", options.WarmupSeconds.ToString(CultureInfo.InvariantCulture), connection.Database!]);
-        var rounds = new List<(double Tps, double LatencyMs, long Transactions)>();
-        for (var round = 0; round < options.Rounds; round++)
+        try
         {
-            var run = await ProcessRunner.RunAsync("pgbench", [.. common, "-T", options.Seconds.ToString(CultureInfo.InvariantCulture), connection.Database!]);
+            var run = await ProcessRunner.RunAsync("pgbench",
+            [
+                "-h", connection.Host!, "-p", connection.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-n", "-M", "prepared",
+                "-c", options.Connections.ToString(CultureInfo.InvariantCulture), "-j", "2", "-f", script,
+                "-T", seconds.ToString(CultureInfo.InvariantCulture), connection.Database!,
+            ]);
             if (run.ExitCode != 0)
             {
                 throw new InvalidOperationException($"pgbench failed: {run.Stderr}");
             }
 
-            rounds.Add((double.Parse(Tps().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture),
+            return (double.Parse(Tps().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture),
                 double.Parse(Latency().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture),
-                long.Parse(Transactions().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture)));
+                long.Parse(Transactions().Match(run.Stdout).Groups[1].Value, CultureInfo.InvariantCulture));
         }
-
-        File.Delete(script);
-        var median = rounds.OrderBy(r => r.Tps).ElementAt(rounds.Count / 2);
-        return new ScenarioResult(name, description, options.Connections, median.Tps, median.LatencyMs, double.NaN,
-            rounds.Sum(r => r.Transactions), 0, 0, null, 1000);
+        finally
+        {
+            File.Delete(script);
+        }
     }
 
     /// <summary>

@@ -57,14 +57,15 @@ await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToS
     await File.WriteAllBytesAsync(typicalBody, typical.Body);
     Console.WriteLine($"A typical response: {typical.Body.Length} bytes, {Seeder.TypicalRows} rows, ETag {typical.ETag ?? "(none)"}.");
 
+    // B0 keeps running next to the service: each scenario's rounds are paired with B0 rounds.
     var baselineUrl = new Uri("http://127.0.0.1:5181");
-    await using (var baseline = await Server.StartAsync(baselineDll, [typicalBody, baselineUrl.ToString()], baselineUrl, Path.Combine(resultsDirectory, "baseline.log"), new Dictionary<string, string>(), "/v1/settings/providers"))
-    {
-        results.Add(await measure.HttpAsync("B0", "minimal Kestrel, same bytes", baseline.Pid, new Uri(baselineUrl, "/v1/settings/providers"), options.Connections, []));
-        results.Add(await measure.HttpAsync("B0 c256", "minimal Kestrel, 256 connections", baseline.Pid, new Uri(baselineUrl, "/v1/settings/providers"), 256, []));
-    }
-
+    var baselinePath = new Uri(baselineUrl, "/v1/settings/providers");
+    await using var baseline = await Server.StartAsync(baselineDll, [typicalBody, baselineUrl.ToString()], baselineUrl, Path.Combine(resultsDirectory, "baseline.log"), new Dictionary<string, string>(), "/v1/settings/providers");
+    results.Add(await measure.HttpAsync("B0", "minimal Kestrel, same bytes", baseline.Pid, baselinePath, options.Connections, []));
+    results.Add(await measure.HttpAsync("B0 c256", "minimal Kestrel, 256 connections", baseline.Pid, baselinePath, 256, []));
     results.Add(await measure.PgbenchAsync("P", "pgbench -M prepared, the endpoint's query", connectionString, data.Typical.Id));
+    BaselineRound b0 = () => measure.WrkRoundAsync(baselinePath, options.Connections, []);
+    BaselineRound apiKey200 = () => measure.WrkRoundAsync(path, options.Connections, [Bearer(data.Typical.Key)]);
 
     var jwt = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
@@ -75,27 +76,29 @@ await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToS
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
     });
 
-    results.Add(await measure.HttpAsync("api key 200", $"API key, {Seeder.TypicalRows} rows", api.Pid, path, options.Connections, [Bearer(data.Typical.Key)]));
-    results.Add(await measure.HttpAsync("jwt 200", $"JWT, {Seeder.TypicalRows} rows", api.Pid, path, options.Connections, [Bearer(jwt)]));
+    results.Add(await measure.HttpAsync("api key 200", $"API key, {Seeder.TypicalRows} rows", api.Pid, path, options.Connections, [Bearer(data.Typical.Key)], b0));
+    results.Add(await measure.HttpAsync("jwt 200", $"JWT, {Seeder.TypicalRows} rows", api.Pid, path, options.Connections, [Bearer(jwt)], b0));
     results.Add(await measure.HttpAsync("304", "If-None-Match with the current ETag", api.Pid, path, options.Connections,
-        [Bearer(data.Typical.Key), $"If-None-Match: {typical.ETag ?? "\"none\""}"]));
+        [Bearer(data.Typical.Key), $"If-None-Match: {typical.ETag ?? "\"none\""}"], b0));
     results.Add(await measure.HttpAsync("invalid key", "a well-formed key nobody has", api.Pid, path, options.Connections,
-        [Bearer(ProviderStatus.Api.ApiKeys.ApiKeyFormat.Generate())]));
+        [Bearer(ProviderStatus.Api.ApiKeys.ApiKeyFormat.Generate())], b0));
     foreach (var workspace in data.BySize)
     {
-        results.Add(await measure.HttpAsync($"rows {workspace.Rows}", $"API key, {workspace.Rows} rows", api.Pid, path, options.Connections, [Bearer(workspace.Key)]));
+        results.Add(await measure.HttpAsync($"rows {workspace.Rows}", $"API key, {workspace.Rows} rows", api.Pid, path, options.Connections, [Bearer(workspace.Key)], b0));
     }
 
-    results.Add(await measure.HttpAsync("10k workspaces", $"{Seeder.ManyWorkspaces:N0} keys rotated by wrk", api.Pid, path, options.Connections, [], rotateScript, keysFile));
+    results.Add(await measure.HttpAsync("10k workspaces", $"{Seeder.ManyWorkspaces:N0} keys rotated by wrk", api.Pid, path, options.Connections, [], apiKey200,
+        script: rotateScript, scriptArgument: keysFile));
     results.Add(await measure.SustainedAsync("c256 sustained", $"API key, 256 connections, {options.SustainedSeconds} s", api.Pid, path, [Bearer(data.Typical.Key)]));
     results.Add(Measurements.PeakMemory("peak RSS", "the service over all the scenarios above", api.Pid));
 }
 
+BaselineRound pgbench = () => measure.PgbenchRoundAsync(connectionString, data.Typical.Id);
 await using (var uncached = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service-uncached.log"),
     new Dictionary<string, string>(service) { ["Cache__Responses"] = "false" }, "/health/ready"))
 {
     await measure.WarmUpAsync(uncached.Pid, path, [Bearer(data.Typical.Key)]);
-    results.Add(await measure.HttpAsync("caching disabled", "API key, every request reaches PostgreSQL", uncached.Pid, path, options.Connections, [Bearer(data.Typical.Key)]));
+    results.Add(await measure.HttpAsync("caching disabled", "API key, every request reaches PostgreSQL", uncached.Pid, path, options.Connections, [Bearer(data.Typical.Key)], pgbench));
 }
 
 // The same with Npgsql's multiplexing, an opt-in of the connection string (see the README).
@@ -103,7 +106,7 @@ await using (var multiplexed = await Server.StartAsync(apiDll, ["--urls", servic
     new Dictionary<string, string>(service) { ["Cache__Responses"] = "false", ["ConnectionStrings__Postgres"] = connectionString + ";Multiplexing=true" }, "/health/ready"))
 {
     await measure.WarmUpAsync(multiplexed.Pid, path, [Bearer(data.Typical.Key)]);
-    results.Add(await measure.HttpAsync("caching disabled, multiplexed", "as above, Multiplexing=true", multiplexed.Pid, path, options.Connections, [Bearer(data.Typical.Key)]));
+    results.Add(await measure.HttpAsync("caching disabled, multiplexed", "as above, Multiplexing=true", multiplexed.Pid, path, options.Connections, [Bearer(data.Typical.Key)], pgbench));
 }
 
 var report = Report.Create(results, options);

@@ -37,8 +37,9 @@ internal sealed record Report(string Table, string Json)
         var rows = results.Select(result =>
         {
             var goal = Goals.FirstOrDefault(g => g.Scenario == result.Name);
-            double? ratio = goal is not null && byName.TryGetValue(goal.Baseline, out var baseline) && baseline.RequestsPerSecond > 0
-                ? result.RequestsPerSecond / baseline.RequestsPerSecond
+            double? ratio = goal is null ? null
+                : result.PairedRatio is { } paired ? paired
+                : byName.TryGetValue(goal.Baseline, out var baseline) && baseline.RequestsPerSecond > 0 ? result.RequestsPerSecond / baseline.RequestsPerSecond
                 : null;
             bool? met = goal is null ? null
                 : (ratio ?? 0) >= goal.Factor
@@ -61,7 +62,7 @@ internal sealed record Report(string Table, string Json)
                 { NoErrors: true } g => $"0 errors, growth ≤ {g.MaxGrowthMegabytes} MB: {(row.Met == true ? "met" : "missed")}",
                 _ => "",
             };
-            var memory = r.MemoryMegabytes is { } m ? (r.MemoryGrowthMegabytes is { } grow ? $"{m:0} (+{grow:0.0})" : $"{m:0}") : "";
+            var memory = r.MemoryMegabytes is { } m ? (r.MemoryGrowthMegabytes is { } grow ? $"{m:0} ({grow:+0.0;-0.0})" : $"{m:0}") : "";
             table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {(r.Connections > 0 ? r.Connections : "")} | {Number(r.RequestsPerSecond, "N0")} | " +
                 $"{Number(r.P50Ms, "0.00")} | {Number(r.P99Ms, "0.00")} | {(r.Requests > 0 ? r.Non2xx : "")} | {(r.Requests > 0 ? r.Errors : "")} | " +
                 $"{Number(r.CpuSecondsPer1000, "0.000")} | {Number(r.QueriesPer1000, "0.0")} | {memory} | " +
@@ -85,7 +86,8 @@ internal sealed record Report(string Table, string Json)
 
         table.AppendLine();
         table.Append(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd}, {machine.Cores} cores ({machine.Cpu}), {machine.Runtime}; ");
-        table.Append(CultureInfo.InvariantCulture, $"median of {options.Rounds} × {options.Seconds} s per scenario after {options.WarmupSeconds} s warm-up, wrk and the servers on the same machine.");
+        table.Append(CultureInfo.InvariantCulture, $"median of {options.Rounds} × {options.Seconds} s per scenario after {options.WarmupSeconds} s warm-up, wrk and the servers on the same machine; ");
+        table.Append("each ratio is the median over the rounds of the scenario's round divided by a round of its baseline run just before it (the sustained run's, of the two medians).");
         return new Report(table.ToString(), json);
     }
 
