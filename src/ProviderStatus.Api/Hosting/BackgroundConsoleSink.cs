@@ -13,14 +13,15 @@ namespace ProviderStatus.Api.Hosting;
 /// time: a request only queues its events, and a batch costs one write. Events become JSON lines
 /// (<see cref="JsonLogFormatter"/>), or text through <c>textFormatter</c> in Development. If the
 /// console cannot keep up and the queue fills, events are dropped and counted rather than blocking
-/// requests, and the next batch says how many were lost. Disposing drains the queue.
+/// requests, and the next batch says how many were lost; so is an event that cannot be formatted,
+/// rather than stopping the writer. Disposing drains the queue.
 /// </summary>
 internal sealed class BackgroundConsoleSink : ILogEventSink, IDisposable
 {
     private const int Capacity = 100_000;
 
     private static readonly MessageTemplate DroppedTemplate =
-        new MessageTemplateParser().Parse("{Dropped} log events were dropped: the console could not keep up.");
+        new MessageTemplateParser().Parse("{Dropped} log events were dropped: the console could not keep up, or an event could not be formatted.");
 
     private readonly Channel<LogEvent> _queue = Channel.CreateBounded<LogEvent>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
@@ -57,7 +58,7 @@ internal sealed class BackgroundConsoleSink : ILogEventSink, IDisposable
     {
         var reader = _queue.Reader;
         var batch = new ArrayBufferWriter<byte>(64 * 1024);
-        using var json = new JsonLogFormatter(batch);
+        using var json = new JsonLogFormatter();
         using var scratch = new StringWriter();
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
@@ -69,7 +70,15 @@ internal sealed class BackgroundConsoleSink : ILogEventSink, IDisposable
 
             while (reader.TryRead(out var logEvent))
             {
-                Format(logEvent, json, batch, scratch);
+                try
+                {
+                    Format(logEvent, json, batch, scratch);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // A value whose ToString throws, say: lose the event, not the log.
+                    Interlocked.Increment(ref _dropped);
+                }
             }
 
             _output.Write(batch.WrittenSpan);
@@ -82,7 +91,7 @@ internal sealed class BackgroundConsoleSink : ILogEventSink, IDisposable
     {
         if (_textFormatter is null)
         {
-            json.Write(logEvent);
+            json.Write(logEvent, batch);
             return;
         }
 

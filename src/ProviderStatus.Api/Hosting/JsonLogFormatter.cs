@@ -9,12 +9,12 @@ namespace ProviderStatus.Api.Hosting;
 
 /// <summary>
 /// One log event as one line of JSON, in the shape of Serilog's JsonFormatter (Timestamp, Level,
-/// MessageTemplate, RenderedMessage, Exception, Properties), written as UTF-8 in one pass to
-/// <paramref name="output"/>: the service writes a line for every request, so this is on the hot
-/// path of the log writer. One instance belongs to one writer thread; it reuses its JSON writer and
-/// its scratch space from line to line.
+/// MessageTemplate, RenderedMessage, Exception, Properties), written as UTF-8 in one pass: the
+/// service writes a line for every request, so this is on the hot path of the log writer. One
+/// instance belongs to one writer thread; it reuses its buffers from line to line. A line is built
+/// apart and then copied to the output, so it arrives whole or, if formatting throws, not at all.
 /// </summary>
-internal sealed class JsonLogFormatter(IBufferWriter<byte> output) : IDisposable
+internal sealed class JsonLogFormatter : IDisposable
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
@@ -33,11 +33,15 @@ internal sealed class JsonLogFormatter(IBufferWriter<byte> output) : IDisposable
     /// </summary>
     private static readonly ConditionalWeakTable<MessageTemplate, object> EncodedTemplates = [];
 
-    private readonly Utf8JsonWriter _json = new(output, Options);
+    private readonly ArrayBufferWriter<byte> _line = new(1024);
+    private readonly Utf8JsonWriter _json;
     private readonly StringWriter _scratch = new(CultureInfo.InvariantCulture);
 
-    public void Write(LogEvent logEvent)
+    public JsonLogFormatter() => _json = new Utf8JsonWriter(_line, Options);
+
+    public void Write(LogEvent logEvent, IBufferWriter<byte> output)
     {
+        _line.ResetWrittenCount();
         var json = _json;
         json.Reset();
         json.WriteStartObject();
@@ -60,7 +64,8 @@ internal sealed class JsonLogFormatter(IBufferWriter<byte> output) : IDisposable
         json.WriteEndObject();
         json.WriteEndObject();
         json.Flush();
-        output.Write("\n"u8);
+        _line.Write("\n"u8);
+        output.Write(_line.WrittenSpan);
     }
 
     public void Dispose()

@@ -20,9 +20,9 @@ public sealed class LogCapture : ILogEventSink
     public void Emit(LogEvent logEvent)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var formatter = new JsonLogFormatter(buffer))
+        using (var formatter = new JsonLogFormatter())
         {
-            formatter.Write(logEvent);
+            formatter.Write(logEvent, buffer);
         }
 
         _lines.Enqueue(Encoding.UTF8.GetString(buffer.WrittenSpan));
