@@ -3,7 +3,10 @@ using ProviderStatus.Tests.Infrastructure;
 
 namespace ProviderStatus.Tests.Hosting;
 
-/// <summary>The setting the README gives for turning the per-request summary lines off, exactly as written there.</summary>
+/// <summary>
+/// The setting the README gives for turning the per-request summary lines off, as a configuration key
+/// (the README's environment variable <c>Serilog__MinimumLevel__Override__…</c> is the same key).
+/// </summary>
 public sealed class QuietRequestsFixture : AppFixture
 {
     protected override DatabaseKind Kind => DatabaseKind.Sqlite;
