@@ -91,6 +91,19 @@ await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToS
         script: rotateScript, scriptArgument: keysFile));
     results.Add(await measure.SustainedAsync("c256 sustained", $"API key, 256 connections, {options.SustainedSeconds} s", api.Pid, path, [Bearer(data.Typical.Key)]));
     results.Add(Measurements.PeakMemory("peak RSS", "the service over all the scenarios above", api.Pid));
+
+    // What the per-request summary line costs: a second instance with the line turned off by the
+    // setting the README documents ("Logs"), against B0 like the scenarios above. Its row goes next
+    // to the one it differs from.
+    var quietUrl = new Uri("http://127.0.0.1:5182");
+    var quietPath = new Uri(quietUrl, "/v1/settings/providers");
+    await using (var quiet = await Server.StartAsync(apiDll, ["--urls", quietUrl.ToString(), "--Serilog:MinimumLevel:Override:ProviderStatus.Api.Hosting.RequestLoggingMiddleware=Warning"],
+        quietUrl, Path.Combine(resultsDirectory, "service-quiet.log"), service, "/health/ready"))
+    {
+        await measure.WarmUpAsync(quiet.Pid, quietPath, [Bearer(data.Typical.Key)]);
+        results.Insert(results.FindIndex(r => r.Name == "api key 200") + 1, await measure.HttpAsync("api key 200, no summaries",
+            "as api key 200, with the per-request log line turned off", quiet.Pid, quietPath, options.Connections, [Bearer(data.Typical.Key)], b0));
+    }
 }
 
 BaselineRound pgbench = () => measure.PgbenchRoundAsync(connectionString, data.Typical.Id);
