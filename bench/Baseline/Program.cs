@@ -1,16 +1,97 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
 // B0, the framework's ceiling on this machine: a minimal API on Kestrel that answers
 // GET /v1/settings/providers with precomputed bytes identical to a typical response of the service,
 // with no authentication, no database and no logging.
 //   dotnet Baseline.dll <response.json> <url>
+//
+// B1, the same with the checks the contract requires, done by the framework's own parts: given an API
+// key, requests pass the framework's authentication (a handler that finds the key in an in-memory
+// table), its rate limiter (one fixed window per caller) and its authorization (a policy requiring
+// read:settings); a wrong key gets the framework's 401, a matching If-None-Match a 304. Still no
+// database and no logging. What separates the service from B1 is its own work; what separates B1 from
+// B0 is the framework's checks. It is ready when GET /ready answers.
+//   dotnet Baseline.dll <response.json> <url> <api key>
 var body = File.ReadAllBytes(args[0]);
+var key = args.Length > 2 ? args[2] : null;
+var etag = $"\"{Convert.ToBase64String(SHA256.HashData(body).AsSpan(0, 16))}\"";
+
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-var app = builder.Build();
-app.MapGet("/v1/settings/providers", (HttpContext context) =>
+if (key is not null)
 {
-    context.Response.ContentType = "application/json; charset=utf-8";
-    context.Response.ContentLength = body.Length;
-    return context.Response.Body.WriteAsync(body).AsTask();
+    builder.Services.AddSingleton(new KeyTable(key));
+    builder.Services.AddAuthentication(KeyHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, KeyHandler>(KeyHandler.SchemeName, null);
+    builder.Services.AddAuthorization(options => options.AddPolicy("read:settings", policy => policy.RequireClaim("permissions", "read:settings")));
+    builder.Services.AddRateLimiter(options => options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        RateLimitPartition.GetFixedWindowLimiter(context.User.Identity?.Name ?? "anonymous",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = int.MaxValue, Window = TimeSpan.FromMinutes(1) })));
+}
+
+var app = builder.Build();
+if (key is not null)
+{
+    app.UseAuthentication();
+    app.UseRateLimiter();
+    app.UseAuthorization();
+}
+
+var providers = app.MapGet("/v1/settings/providers", (HttpContext context) =>
+{
+    var response = context.Response;
+    if (key is not null)
+    {
+        response.Headers.ETag = etag;
+        if (context.Request.Headers.IfNoneMatch == etag)
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
+    }
+
+    response.ContentType = "application/json; charset=utf-8";
+    response.ContentLength = body.Length;
+    return response.Body.WriteAsync(body).AsTask();
 });
+if (key is not null)
+{
+    providers.RequireAuthorization("read:settings");
+    app.MapGet("/ready", () => "ready");
+}
+
 app.Run(args[1]);
+
+/// <summary>B1's one caller: its key and the principal it authenticates as.</summary>
+internal sealed class KeyTable(string key)
+{
+    private readonly ClaimsPrincipal _caller = new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, "bench-key"), new Claim("permissions", "read:settings")], KeyHandler.SchemeName));
+
+    public ClaimsPrincipal? Find(string presented) => presented == key ? _caller : null;
+}
+
+/// <summary>Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against <see cref="KeyTable"/>.</summary>
+internal sealed class KeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, KeyTable keys)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Key";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        return Task.FromResult(keys.Find(header["Bearer ".Length..]) is { } caller
+            ? AuthenticateResult.Success(new AuthenticationTicket(caller, SchemeName))
+            : AuthenticateResult.Fail("Unknown key."));
+    }
+}

@@ -63,8 +63,26 @@ await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToS
     await using var baseline = await Server.StartAsync(baselineDll, [typicalBody, baselineUrl.ToString()], baselineUrl, Path.Combine(resultsDirectory, "baseline.log"), new Dictionary<string, string>(), "/v1/settings/providers");
     results.Add(await measure.HttpAsync("B0", "minimal Kestrel, same bytes", baseline.Pid, baselinePath, options.Connections, []));
     results.Add(await measure.HttpAsync("B0 c256", "minimal Kestrel, 256 connections", baseline.Pid, baselinePath, 256, []));
-    results.Add(await measure.PgbenchAsync("P", "pgbench -M prepared, the endpoint's query", connectionString, data.Typical.Id));
     BaselineRound b0 = () => measure.WrkRoundAsync(baselinePath, options.Connections, []);
+
+    // B1: B0 behind the framework's authentication, rate limiter and authorization, still without
+    // logging or a database; the same three requests the service's goals are about, against B0.
+    var checksUrl = new Uri("http://127.0.0.1:5183");
+    var checksPath = new Uri(checksUrl, "/v1/settings/providers");
+    await using (var checks = await Server.StartAsync(baselineDll, [typicalBody, checksUrl.ToString(), data.Typical.Key], checksUrl,
+        Path.Combine(resultsDirectory, "baseline-checks.log"), new Dictionary<string, string>(), "/ready"))
+    {
+        using var checksClient = new HttpClient { BaseAddress = checksUrl };
+        var checksETag = (await GetAsync(checksClient, data.Typical.Key, etag: null)).ETag ?? "\"none\"";
+        results.Add(await measure.HttpAsync("B1", "B0 + the framework's authentication, rate limiter, authorization", checks.Pid, checksPath, options.Connections,
+            [Bearer(data.Typical.Key)], b0));
+        results.Add(await measure.HttpAsync("B1 304", "as B1, If-None-Match with its ETag", checks.Pid, checksPath, options.Connections,
+            [Bearer(data.Typical.Key), $"If-None-Match: {checksETag}"], b0));
+        results.Add(await measure.HttpAsync("B1 invalid key", "as B1, a key it does not know (the framework's 401)", checks.Pid, checksPath, options.Connections,
+            [Bearer(ProviderStatus.Api.ApiKeys.ApiKeyFormat.Generate())], b0));
+    }
+
+    results.Add(await measure.PgbenchAsync("P", "pgbench -M prepared, the endpoint's query", connectionString, data.Typical.Id));
     BaselineRound apiKey200 = () => measure.WrkRoundAsync(path, options.Connections, [Bearer(data.Typical.Key)]);
 
     var jwt = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

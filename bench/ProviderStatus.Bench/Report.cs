@@ -18,6 +18,9 @@ internal sealed record Report(string Table, string Json)
 
     private static readonly Goal[] Goals =
     [
+        new("B1", "B0", 0),
+        new("B1 304", "B0", 0),
+        new("B1 invalid key", "B0", 0),
         new("api key 200", "B0", 0.7),
         new("api key 200, no summaries", "B0", 0),
         new("jwt 200", "B0", 0),
