@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
@@ -19,7 +20,7 @@ using Microsoft.Extensions.Options;
 //   dotnet Baseline.dll <response.json> <url> <api key>
 var body = File.ReadAllBytes(args[0]);
 var key = args.Length > 2 ? args[2] : null;
-var etag = $"\"{Convert.ToBase64String(SHA256.HashData(body).AsSpan(0, 16))}\"";
+var etag = $"\"{Base64Url.EncodeToString(SHA256.HashData(body).AsSpan(0, 16))}\""; // the service's form
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
