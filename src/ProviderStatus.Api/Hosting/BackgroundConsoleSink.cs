@@ -126,8 +126,9 @@ internal sealed class BackgroundConsoleSink : ILogEventSink, IDisposable
             return;
         }
 
+        // The text formatter writes the template and any exception as they are (see JsonLogFormatter).
         scratch.GetStringBuilder().Clear();
         _textFormatter.Format(logEvent, scratch);
-        Encoding.UTF8.GetBytes(scratch.GetStringBuilder().ToString(), batch);
+        Encoding.UTF8.GetBytes(SecretMaskingEnricher.MaskText(scratch.GetStringBuilder().ToString()), batch);
     }
 }

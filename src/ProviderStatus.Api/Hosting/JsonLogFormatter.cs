@@ -28,10 +28,10 @@ internal sealed class JsonLogFormatter : IDisposable
     private static readonly JsonEncodedText[] LevelNames = [.. Enum.GetValues<LogEventLevel>().Select(level => Encode(level.ToString()))];
 
     /// <summary>
-    /// Each message template's text, encoded once: a service logs a few dozen templates, and the
-    /// request summary's on every line.
+    /// Each message template's text, masked and encoded once: a service logs a few dozen templates,
+    /// and the request summary's on every line.
     /// </summary>
-    private static readonly ConditionalWeakTable<MessageTemplate, object> EncodedTemplates = [];
+    private static readonly ConditionalWeakTable<MessageTemplate, TemplateText> Templates = [];
 
     private readonly ArrayBufferWriter<byte> _line = new(1024);
     private readonly Utf8JsonWriter _json;
@@ -47,11 +47,13 @@ internal sealed class JsonLogFormatter : IDisposable
         json.WriteStartObject();
         json.WriteString(TimestampName, logEvent.Timestamp);
         json.WriteString(LevelName, LevelNames[(int)logEvent.Level]);
-        json.WriteString(MessageTemplateName, (JsonEncodedText)EncodedTemplates.GetValue(logEvent.MessageTemplate, static template => Encode(template.Text)));
-        WriteRenderedMessage(logEvent);
+        var template = Templates.GetValue(logEvent.MessageTemplate, static template => new TemplateText(template));
+        json.WriteString(MessageTemplateName, template.Encoded);
+        WriteRenderedMessage(logEvent, template.HoldsSecret);
         if (logEvent.Exception is { } exception)
         {
-            json.WriteString(ExceptionName, exception.ToString());
+            // An exception's message may quote what it failed on, a key included.
+            json.WriteString(ExceptionName, SecretMaskingEnricher.MaskText(exception.ToString()));
         }
 
         json.WriteStartObject(PropertiesName);
@@ -74,11 +76,21 @@ internal sealed class JsonLogFormatter : IDisposable
         _scratch.Dispose();
     }
 
-    /// <summary>The message rendered into the scratch space and copied out through a pooled buffer, not a string.</summary>
-    private void WriteRenderedMessage(LogEvent logEvent)
+    /// <summary>
+    /// The message rendered into the scratch space and copied out through a pooled buffer, not a
+    /// string; its values are masked already, but a template that holds a secret itself needs masking
+    /// again once rendered.
+    /// </summary>
+    private void WriteRenderedMessage(LogEvent logEvent, bool templateHoldsSecret)
     {
         var text = _scratch.GetStringBuilder().Clear();
         logEvent.MessageTemplate.Render(logEvent.Properties, _scratch, CultureInfo.InvariantCulture);
+        if (templateHoldsSecret)
+        {
+            _json.WriteString(RenderedMessageName, SecretMaskingEnricher.MaskText(text.ToString()));
+            return;
+        }
+
         var buffer = ArrayPool<char>.Shared.Rent(text.Length);
         text.CopyTo(0, buffer, text.Length);
         _json.WriteString(RenderedMessageName, buffer.AsSpan(0, text.Length));
@@ -179,4 +191,22 @@ internal sealed class JsonLogFormatter : IDisposable
     }
 
     private static JsonEncodedText Encode(string text) => JsonEncodedText.Encode(text, JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+
+    /// <summary>
+    /// A template's text as written: masked, since a caller may have built the template around a value
+    /// (an interpolated string) instead of passing it as a property.
+    /// </summary>
+    private sealed class TemplateText
+    {
+        public TemplateText(MessageTemplate template)
+        {
+            var masked = SecretMaskingEnricher.MaskText(template.Text);
+            HoldsSecret = !ReferenceEquals(masked, template.Text);
+            Encoded = Encode(masked);
+        }
+
+        public bool HoldsSecret { get; }
+
+        public JsonEncodedText Encoded { get; }
+    }
 }

@@ -5,9 +5,10 @@ using Serilog.Events;
 namespace ProviderStatus.Api.Hosting;
 
 /// <summary>
-/// Masks anything shaped like an API key or a JWT in every logged value, whichever component logged
+/// Masks anything shaped like an API key, a JWT or a connection string's password in every logged value, whichever component logged
 /// it: a caller may put a key where it does not belong (a path, a parameter), and the framework's own
-/// Debug logs repeat such values verbatim.
+/// Debug logs repeat such values verbatim. What an enricher cannot change, an exception's text and a
+/// message template's own text, the log writers mask with <see cref="MaskText"/>.
 /// </summary>
 internal sealed partial class SecretMaskingEnricher : ILogEventEnricher
 {
@@ -25,24 +26,36 @@ internal sealed partial class SecretMaskingEnricher : ILogEventEnricher
         masked?.ForEach(logEvent.AddOrUpdateProperty);
     }
 
+    /// <summary>The text with secrets masked: the same string when it holds none.</summary>
+    public static string MaskText(string text) => MightHoldSecret(text) ? Secret().Replace(text, MaskedSecret) : text;
+
     /// <summary>The value with secrets masked, or null when it holds none.</summary>
     private static LogEventPropertyValue? Mask(LogEventPropertyValue value) => value switch
     {
-        ScalarValue { Value: string text } when MightHoldSecret(text) && Secret().IsMatch(text) =>
-            new ScalarValue(Secret().Replace(text, m => m.Value.StartsWith("wbk_", StringComparison.Ordinal) ? "wbk_***" : "***.***.***")),
+        ScalarValue { Value: string text } when MaskText(text) is var masked && !ReferenceEquals(masked, text) => new ScalarValue(masked),
         SequenceValue sequence when sequence.Elements.Any(e => Mask(e) is not null) =>
             new SequenceValue(sequence.Elements.Select(e => Mask(e) ?? e)),
         StructureValue structure when structure.Properties.Any(p => Mask(p.Value) is not null) =>
             new StructureValue(structure.Properties.Select(p => new LogEventProperty(p.Name, Mask(p.Value) ?? p.Value)), structure.TypeTag),
-        DictionaryValue dictionary when dictionary.Elements.Any(e => Mask(e.Value) is not null) =>
-            new DictionaryValue(dictionary.Elements.Select(e => new KeyValuePair<ScalarValue, LogEventPropertyValue>(e.Key, Mask(e.Value) ?? e.Value))),
+        DictionaryValue dictionary when dictionary.Elements.Any(e => Mask(e.Key) is not null || Mask(e.Value) is not null) =>
+            new DictionaryValue(dictionary.Elements.Select(e => new KeyValuePair<ScalarValue, LogEventPropertyValue>(
+                (ScalarValue?)Mask(e.Key) ?? e.Key, Mask(e.Value) ?? e.Value))),
         _ => null,
     };
 
-    private static bool MightHoldSecret(string text) =>
-        text.Contains("wbk_", StringComparison.Ordinal) || text.Contains("eyJ", StringComparison.Ordinal);
+    private static string MaskedSecret(Match secret) =>
+        secret.Value.StartsWith("wbk_", StringComparison.Ordinal) ? "wbk_***"
+        : secret.Value.StartsWith("eyJ", StringComparison.Ordinal) ? "***.***.***"
+        : secret.Value[..(secret.Value.IndexOf('=', StringComparison.Ordinal) + 1)] + "***";
 
-    /// <summary>An API key (or its beginning), or the three base64url parts of a JWT.</summary>
-    [GeneratedRegex(@"wbk_[A-Za-z0-9]+|eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")]
+    private static bool MightHoldSecret(string text) =>
+        text.Contains("wbk_", StringComparison.Ordinal) || text.Contains("eyJ", StringComparison.Ordinal)
+        || text.Contains("password", StringComparison.OrdinalIgnoreCase) || text.Contains("pwd", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// An API key (or its beginning), the three base64url parts of a JWT, or a connection string's
+    /// password up to the next <c>;</c> or the end of the line (a password may hold spaces).
+    /// </summary>
+    [GeneratedRegex(@"wbk_[A-Za-z0-9]+|eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|\b(?i:password|pwd)\s*=[^;\r\n]*")]
     private static partial Regex Secret();
 }

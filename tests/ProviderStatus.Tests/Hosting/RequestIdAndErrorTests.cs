@@ -24,7 +24,7 @@ public sealed class ThrowingAppFixture : AppFixture
         {
             next(app);
             app.Map("/v1/test/throw", branch => branch.Run(_ =>
-                throw new InvalidOperationException($"Npgsql said: connection to Host=db;Password=hunter2 failed, key {SecretInException}")));
+                throw new InvalidOperationException($"Npgsql said: key {SecretInException} refused; connection to Host=db;Password=hunter2;Timeout=3 failed")));
         };
     }
 }
@@ -112,5 +112,14 @@ public sealed class RequestIdAndErrorTests(ThrowingAppFixture fixture) : IClassF
         Assert.DoesNotContain("Npgsql", body);
         Assert.DoesNotContain(ThrowingAppFixture.SecretInException, body);
         Assert.NotNull(Responses.Header(response, "X-RateLimit-Remaining"));
+
+        // The exception is logged, as an error with the request's id, but not the key or password in its message.
+        var requestId = Responses.RequestId(response);
+        var lines = fixture.App.Logs.Lines.Where(l => l.Contains($"\"RequestId\":\"{requestId}\"", StringComparison.Ordinal)).ToList();
+        Assert.Contains(lines, l => l.Contains("\"Level\":\"Error\"", StringComparison.Ordinal) && l.Contains("InvalidOperationException", StringComparison.Ordinal));
+        var log = string.Join('\n', fixture.App.Logs.Lines);
+        Assert.DoesNotContain(ThrowingAppFixture.SecretInException, log, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", log, StringComparison.Ordinal);
+        Assert.Contains("said: key wbk_*** refused; connection to Host=db;Password=***;Timeout=3 failed", log, StringComparison.Ordinal);
     }
 }
