@@ -69,11 +69,15 @@ public abstract class DatabaseOutageTests(OwnClusterFixture fixture)
     public async Task A_Stopped_Database_Is_503_And_The_Service_Recovers_On_Its_Own_When_It_Returns()
     {
         var key = await fixture.CreateWorkspaceWithKeyAsync(fixture.Connection("email", "gmail"));
+        var neverUsed = await fixture.CreateWorkspaceWithKeyAsync(fixture.Connection("email", "gmail"));
         var cluster = await fixture.OwnCluster;
         Assert.Equal(HttpStatusCode.OK, (await fixture.GetProvidersAsync(key)).StatusCode);
 
         await cluster.StopServerAsync();
         var down = await fixture.SendAsync(HttpMethod.Get, "/v1/settings/providers", key, r => r.Headers.Add("X-Request-ID", "db-down-1"));
+
+        // A key the service has not seen cannot be checked: that is the database's failure, not a bad key.
+        var uncheckedKey = await fixture.GetProvidersAsync(neverUsed);
         var readyDown = await fixture.SendAsync(HttpMethod.Get, "/health/ready", credential: null);
         var liveDown = await fixture.SendAsync(HttpMethod.Get, "/health/live", credential: null);
         await cluster.StartServerAsync();
@@ -83,6 +87,9 @@ public abstract class DatabaseOutageTests(OwnClusterFixture fixture)
         await Responses.AssertErrorAsync(down, HttpStatusCode.ServiceUnavailable, "service_unavailable");
         Assert.Equal(TimeSpan.FromSeconds(5), down.Headers.RetryAfter?.Delta);
         Assert.NotNull(Responses.Header(down, "X-RateLimit-Remaining"));
+        await Responses.AssertErrorAsync(uncheckedKey, HttpStatusCode.ServiceUnavailable, "service_unavailable");
+        Assert.Equal(TimeSpan.FromSeconds(5), uncheckedKey.Headers.RetryAfter?.Delta);
+        Assert.NotNull(Responses.Header(uncheckedKey, "X-RateLimit-Remaining"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyDown.StatusCode);
         Assert.Contains("does not answer", await readyDown.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, liveDown.StatusCode);

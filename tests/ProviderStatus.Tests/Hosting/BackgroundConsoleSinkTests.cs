@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ProviderStatus.Api.Hosting;
 using Serilog.Events;
+using Serilog.Formatting.Display;
 using Serilog.Parsing;
 
 namespace ProviderStatus.Tests.Hosting;
@@ -71,6 +73,21 @@ public sealed class BackgroundConsoleSinkTests
         Assert.Equal(Enumerable.Range(0, 500).Select(value => $"Value {value}"), output.Lines().Select(Describe));
     }
 
+    [Fact]
+    public void With_A_Text_Formatter_It_Writes_That_Formatter_s_Lines()
+    {
+        using var output = new GatedStream();
+        output.Open();
+        var sink = new BackgroundConsoleSink(new MessageTemplateTextFormatter("{Level:u3} {Message:lj}{NewLine}", CultureInfo.InvariantCulture),
+            output, capacity: 10);
+
+        sink.Emit(Event(1));
+        sink.Emit(Event(2));
+        sink.Dispose();
+
+        Assert.Equal($"INF Value 1{Environment.NewLine}INF Value 2{Environment.NewLine}", output.Text());
+    }
+
     private static LogEvent Event(int value) =>
         new(DateTimeOffset.UnixEpoch, LogEventLevel.Information, null, Template, [new LogEventProperty("Value", new ScalarValue(value))]);
 
@@ -104,8 +121,11 @@ public sealed class BackgroundConsoleSinkTests
 
         public void Open() => _open.Set();
 
-        /// <summary>What was written, one JSON object per line; read after the sink is disposed.</summary>
-        public List<JsonElement> Lines() => Encoding.UTF8.GetString(_written.ToArray())
+        /// <summary>What was written; read after the sink is disposed.</summary>
+        public string Text() => Encoding.UTF8.GetString(_written.ToArray());
+
+        /// <summary>What was written, one JSON object per line.</summary>
+        public List<JsonElement> Lines() => Text()
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonDocument.Parse(line).RootElement)
             .ToList();
