@@ -90,6 +90,11 @@ internal static class CommandLine
             await stderr.WriteLineAsync($"error: {e.Message}");
             return Failure;
         }
+        catch (Exception e) when (DatabaseFailures.IsUnavailable(e))
+        {
+            await stderr.WriteLineAsync($"error: the database cannot be reached: {DatabaseFailures.Describe(e)}");
+            return Failure;
+        }
         catch (Exception e) when (e is DbException or DbUpdateException)
         {
             await stderr.WriteLineAsync($"error: the database refused the command: {e.GetBaseException().Message}");

@@ -21,4 +21,22 @@ internal static class DatabaseFailures
 
         return false;
     }
+
+    /// <summary>
+    /// What went wrong, for a person: the database client's message and, when a deeper cause says
+    /// more (a refused connection, a timeout), that too. Never a connection string.
+    /// </summary>
+    public static string Describe(Exception exception)
+    {
+        var outer = exception;
+        while (outer is not DbException && outer.InnerException is { } inner)
+        {
+            outer = inner;
+        }
+
+        var cause = exception.GetBaseException();
+        return ReferenceEquals(outer, cause) || outer.Message.Contains(cause.Message, StringComparison.Ordinal)
+            ? outer.Message
+            : $"{outer.Message} ({cause.Message})";
+    }
 }

@@ -86,6 +86,28 @@ public sealed class EntryPointTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("migrate")]
+    [InlineData("keys", "list", "--workspace", "demo")]
+    [InlineData("keys", "create", "--workspace", "demo")]
+    [InlineData("seed-demo")]
+    public async Task A_Command_That_Cannot_Reach_PostgreSQL_Says_So_In_One_Line(params string[] args)
+    {
+        var port = UnusedPort();
+        var postgres = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={port};Database=providerstatus;Username=app;Password=hunter2",
+        };
+
+        var result = await RunAsync(postgres, args);
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: the database cannot be reached: Failed to connect to 127.0.0.1:{port}", line);
+        Assert.DoesNotContain("hunter2", result.Stderr + result.Stdout);
+        Assert.Equal("", result.Stdout);
+    }
+
     [Fact]
     public async Task Healthcheck_Succeeds_Against_A_Live_Instance_And_Fails_Otherwise()
     {
@@ -169,6 +191,14 @@ public sealed class EntryPointTests : IDisposable
             Assert.Equal(status, line.GetProperty("Properties").GetProperty("StatusCode").GetInt32());
             Assert.StartsWith($"HTTP \"GET\" \"/v1/settings/providers\" responded {status} in ", line.GetProperty("RenderedMessage").GetString());
         }
+    }
+
+    /// <summary>A loopback port nothing listens on: taken from the system, then let go.</summary>
+    private static int UnusedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private Dictionary<string, string> Sqlite => new() { ["ConnectionStrings__Sqlite"] = $"Data Source={_sqliteFile}" };
