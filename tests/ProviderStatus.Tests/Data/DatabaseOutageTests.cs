@@ -1,6 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using ProviderStatus.Api.ApiKeys;
+using ProviderStatus.Api.Data;
 using ProviderStatus.Tests.Infrastructure;
 
 namespace ProviderStatus.Tests.Data;
@@ -100,6 +104,33 @@ public abstract class DatabaseOutageTests(OwnClusterFixture fixture)
         var downLines = fixture.App.Logs.Lines.Where(l => l.Contains("\"RequestId\":\"db-down-1\"", StringComparison.Ordinal)).ToList();
         Assert.Contains(downLines, l => l.Contains("\"Level\":\"Warning\"", StringComparison.Ordinal) && l.Contains("The database is unavailable", StringComparison.Ordinal));
         Assert.True(!downLines.Any(l => l.Contains("\"Level\":\"Error\"", StringComparison.Ordinal)), string.Join("\n", downLines));
+    }
+
+    [Fact]
+    public async Task Key_Use_Noted_While_The_Database_Is_Down_Is_Kept_And_Written_When_It_Returns()
+    {
+        var workspace = await fixture.CreateWorkspaceAsync(fixture.Connection("email", "gmail"));
+        var key = await fixture.CreateKeyAsync(workspace);
+        var usage = fixture.App.Services.GetRequiredService<KeyUsage>();
+        var cluster = await fixture.OwnCluster;
+        Assert.Equal(HttpStatusCode.OK, (await fixture.GetProvidersAsync(key)).StatusCode);
+        var usedAt = fixture.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+        await cluster.StopServerAsync();
+        var whileDown = await Record.ExceptionAsync(() => usage.FlushAsync(CancellationToken.None));
+        await cluster.StartServerAsync();
+
+        // The pool may hand out a connection that died with the server once; the next try gets a new one.
+        Exception? afterwards = null;
+        for (var attempt = 0; attempt < 5 && (attempt == 0 || afterwards is not null); attempt++)
+        {
+            afterwards = await Record.ExceptionAsync(() => usage.FlushAsync(CancellationToken.None));
+        }
+
+        var list = await fixture.RunCommandAsync("keys", "list", "--workspace", workspace);
+        Assert.True(DatabaseFailures.IsUnavailable(whileDown), $"expected the database to be unavailable, got {whileDown}");
+        Assert.Null(afterwards);
+        Assert.EndsWith(usedAt, list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1]);
     }
 
     [Fact]
