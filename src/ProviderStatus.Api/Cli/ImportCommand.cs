@@ -9,10 +9,10 @@ internal static class ImportCommand
         var file = arguments.Positional("the file to import");
         arguments.EnsureNoneLeft();
 
-        string json;
+        byte[] json;
         try
         {
-            json = await File.ReadAllTextAsync(file, context.CancellationToken);
+            json = await File.ReadAllBytesAsync(file, context.CancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

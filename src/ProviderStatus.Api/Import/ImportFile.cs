@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using ProviderStatus.Api.Data;
 using ProviderStatus.Api.Hosting;
 using ProviderStatus.Api.Providers;
@@ -14,8 +16,9 @@ internal sealed class ImportFileException(string path, string problem) : Excepti
 
 /// <summary>
 /// Reads the import format (see README, "Import format") and refuses the whole file at its first
-/// problem: malformed JSON, an unknown or duplicated field, a missing required field, an unknown
-/// category or provider, a bad timestamp, or the same connection twice.
+/// problem: bytes that are not UTF-8, malformed JSON, an unknown or duplicated field, a missing
+/// required field, a control character in a text, an unknown category or provider, a bad timestamp,
+/// or the same connection twice.
 /// </summary>
 internal static partial class ImportFile
 {
@@ -31,6 +34,29 @@ internal static partial class ImportFile
         "category", "name", "account_id", "display_name", "scopes",
         "connected_at", "last_sync_at", "last_sync_error", "auth_error", "disconnected_at",
     ];
+
+    /// <summary>
+    /// The file as it was read: UTF-8, with or without a byte order mark. Bytes that are not UTF-8
+    /// refuse the file rather than turning into replacement characters in stored names.
+    /// </summary>
+    public static ImportDocument Parse(ReadOnlySpan<byte> file)
+    {
+        ReadOnlySpan<byte> byteOrderMark = [0xEF, 0xBB, 0xBF];
+        if (file.StartsWith(byteOrderMark))
+        {
+            file = file[byteOrderMark.Length..];
+        }
+
+        var text = new char[file.Length];
+        if (Utf8.ToUtf16(file, text, out var read, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+        {
+            var before = file[..read];
+            var lineStart = before.LastIndexOf((byte)'\n') + 1;
+            throw new ImportFileException("$", $"not valid UTF-8 (line {before.Count((byte)'\n') + 1}, byte {read - lineStart + 1})");
+        }
+
+        return Parse(new string(text, 0, written));
+    }
 
     public static ImportDocument Parse(string json)
     {
@@ -114,8 +140,8 @@ internal static partial class ImportFile
             ScopeList(Required(fields, path, "scopes"), $"{path}.scopes"),
             Timestamp(Required(fields, path, "connected_at"), $"{path}.connected_at"),
             OptionalTimestamp(fields, path, "last_sync_at"),
-            OptionalString(fields, path, "last_sync_error", MaxErrorLength),
-            OptionalString(fields, path, "auth_error", MaxErrorLength),
+            OptionalString(fields, path, "last_sync_error", MaxErrorLength, multiline: true),
+            OptionalString(fields, path, "auth_error", MaxErrorLength, multiline: true),
             OptionalTimestamp(fields, path, "disconnected_at"));
     }
 
@@ -158,12 +184,12 @@ internal static partial class ImportFile
     private static string RequiredString(Dictionary<string, JsonElement> fields, string path, string name, int maxLength) =>
         String(Required(fields, path, name), $"{path}.{name}", maxLength);
 
-    private static string? OptionalString(Dictionary<string, JsonElement> fields, string path, string name, int maxLength) =>
+    private static string? OptionalString(Dictionary<string, JsonElement> fields, string path, string name, int maxLength, bool multiline = false) =>
         fields.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? String(value, $"{path}.{name}", maxLength)
+            ? String(value, $"{path}.{name}", maxLength, multiline)
             : null;
 
-    private static string String(JsonElement element, string path, int maxLength)
+    private static string String(JsonElement element, string path, int maxLength, bool multiline = false)
     {
         if (element.ValueKind != JsonValueKind.String)
         {
@@ -176,9 +202,22 @@ internal static partial class ImportFile
             throw new ImportFileException(path, "must not be empty (use null for no value where null is allowed)");
         }
 
-        return value.Length <= maxLength
-            ? value
-            : throw new ImportFileException(path, $"{Show(element)} is longer than {maxLength} characters");
+        if (value.Length > maxLength)
+        {
+            throw new ImportFileException(path, $"{Show(element)} is longer than {maxLength} characters");
+        }
+
+        // Names are one line; error texts may have several. No text may hold NUL (which PostgreSQL
+        // cannot store) or another control character.
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) && !(multiline && c is '\t' or '\n' or '\r'))
+            {
+                throw new ImportFileException(path, $"{Show(element)} contains a control character (U+{(int)c:X4})");
+            }
+        }
+
+        return value;
     }
 
     private static DateTimeOffset? OptionalTimestamp(Dictionary<string, JsonElement> fields, string path, string name) =>

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using ProviderStatus.Tests.Infrastructure;
 
@@ -109,6 +110,9 @@ public abstract class ImportTests(AppFixture fixture)
         { Conn("""{"category":"email","name":"gmail","account_id":"  ","scopes":[],"connected_at":"2026-02-11T09:00:00Z"}"""), "$.workspaces[1].connections[0].account_id: must not be empty" },
         { Conn("""{"category":"email","name":"gmail","account_id":42,"scopes":[],"connected_at":"2026-02-11T09:00:00Z"}"""), "$.workspaces[1].connections[0].account_id: expected a string, found 42" },
         { Conn("""{"category":"email","name":"gmail","account_id":"a","account_id":"b","scopes":[],"connected_at":"2026-02-11T09:00:00Z"}"""), "$.workspaces[1].connections[0].account_id: the field appears more than once" },
+        { Second("""{"id":"x1","name":"X\u0000Y","connections":[]}"""), "$.workspaces[1].name: \"X\\u0000Y\" contains a control character (U+0000)" },
+        { Conn("""{"category":"email","name":"gmail","account_id":"a\tb","scopes":[],"connected_at":"2026-02-11T09:00:00Z"}"""), "$.workspaces[1].connections[0].account_id: \"a\\tb\" contains a control character (U+0009)" },
+        { Conn("""{"category":"email","name":"gmail","account_id":"a","scopes":[],"connected_at":"2026-02-11T09:00:00Z","auth_error":"bad\u0000"}"""), "$.workspaces[1].connections[0].auth_error: \"bad\\u0000\" contains a control character (U+0000)" },
         {
             Conn("""{"category":"email","name":"gmail","account_id":"a","scopes":[],"connected_at":"2026-02-11T09:00:00Z"},{"category":"email","name":"gmail","account_id":"a","scopes":[],"connected_at":"2026-02-12T09:00:00Z"}"""),
             "$.workspaces[1].connections[1]: the same category, name and account_id appear more than once"
@@ -130,6 +134,35 @@ public abstract class ImportTests(AppFixture fixture)
         Assert.StartsWith("error: " + expectedMessage, line);
         Assert.Equal(workspaces, await fixture.QueryAsync(db => db.Workspaces.CountAsync()));
         Assert.Equal(connections, await fixture.QueryAsync(db => db.Connections.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_File_That_Is_Not_Utf8_Is_Refused_Whole_Naming_Where()
+    {
+        var workspace = NewWorkspaceId();
+        var valid = Encoding.UTF8.GetBytes($$"""{"workspaces":[{"id":"{{workspace}}","name":"Ok","connections":[]},""" + "\n");
+        byte[] latin1Name = [.. "{\"id\":\"x1\",\"name\":\"Z"u8, 0xFC, .. "rich\",\"connections\":[]}]}"u8];
+
+        var result = await fixture.ImportFileAsync([.. valid, .. latin1Name]);
+
+        Assert.Equal((1, "", "error: $: not valid UTF-8 (line 2, byte 21)\n"), (result.ExitCode, result.Stdout, result.Stderr));
+        Assert.Equal(0, await fixture.QueryAsync(db => db.Workspaces.CountAsync(w => w.Id == workspace)));
+    }
+
+    [Fact]
+    public async Task A_Byte_Order_Mark_Is_Allowed_And_Error_Texts_May_Span_Lines()
+    {
+        var workspace = NewWorkspaceId();
+        var json = $$"""
+            {"workspaces":[{"id":"{{workspace}}","name":"Ok","connections":[{"category":"email","name":"gmail","account_id":"a",
+             "scopes":[],"connected_at":"2026-02-11T09:00:00Z","last_sync_error":"IMAP said:\r\n\tNO [AUTHENTICATIONFAILED]"}]}]}
+            """;
+
+        var result = await fixture.ImportFileAsync([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(json)]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("IMAP said:\r\n\tNO [AUTHENTICATIONFAILED]",
+            await fixture.QueryAsync(db => db.Connections.Where(c => c.WorkspaceId == workspace).Select(c => c.LastSyncError).SingleAsync()));
     }
 
     [Fact]

@@ -133,10 +133,13 @@ public abstract class AppFixture : IAsyncLifetime
     }
 
     /// <summary>Writes <paramref name="json"/> to a temporary file and runs <c>import</c> on it.</summary>
-    public async Task<ProcessResult> ImportFileAsync(string json)
+    public Task<ProcessResult> ImportFileAsync(string json) => ImportFileAsync(System.Text.Encoding.UTF8.GetBytes(json));
+
+    /// <summary>Runs <c>import</c> on a file holding exactly <paramref name="bytes"/>.</summary>
+    public async Task<ProcessResult> ImportFileAsync(byte[] bytes)
     {
         var file = Path.Combine(Path.GetTempPath(), $"providerstatus-import-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, json);
+        await File.WriteAllBytesAsync(file, bytes);
         try
         {
             return await RunCommandAsync("import", file);
