@@ -5,10 +5,11 @@ using Serilog.Events;
 namespace ProviderStatus.Api.Hosting;
 
 /// <summary>
-/// Masks anything shaped like an API key, a JWT or a connection string's password in every logged value, whichever component logged
-/// it: a caller may put a key where it does not belong (a path, a parameter), and the framework's own
-/// Debug logs repeat such values verbatim. What an enricher cannot change, an exception's text and a
-/// message template's own text, the log writers mask with <see cref="MaskText"/>.
+/// Masks anything shaped like an API key, a JWT or a connection string's password in every logged
+/// value, whichever component logged it: a caller may put a key where it does not belong (a path, a
+/// parameter), and the framework's own Debug logs repeat such values verbatim. What an enricher cannot
+/// change, an exception's text and a message template's own text, the log writers mask with
+/// <see cref="MaskText"/>.
 /// </summary>
 internal sealed partial class SecretMaskingEnricher : ILogEventEnricher
 {
