@@ -37,6 +37,12 @@ internal sealed class ApiKeyService(ProviderStatusDbContext db, TimeProvider clo
             throw new ApiKeyException($"--expires {UtcTimestamp.ToText(expiresAt.Value)} is not in the future.");
         }
 
+        // A name is for people reading 'keys list': one line, and it must fit its column.
+        if (name is not null && (string.IsNullOrWhiteSpace(name) || name.Length > ApiKey.MaxNameLength || name.Any(char.IsControl)))
+        {
+            throw new ApiKeyException($"--name must be 1–{ApiKey.MaxNameLength} characters on one line.");
+        }
+
         if (permissions.Count == 0)
         {
             throw new ApiKeyException("A key needs at least one permission.");

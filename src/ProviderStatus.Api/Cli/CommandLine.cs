@@ -49,14 +49,24 @@ internal static class CommandLine
 
     private static readonly string[] Commands = ["migrate", "import", "keys", "seed-demo", "healthcheck", "help", "--help"];
 
-    /// <summary>True when the arguments name a command rather than options for serving HTTP.</summary>
-    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.Ordinal);
+    /// <summary>
+    /// True when the arguments start with a command rather than with options for serving HTTP
+    /// (<c>--urls …</c>, <c>/urls …</c>, <c>urls=…</c>). Any other first word counts as a command, so
+    /// that a mistyped one is refused instead of starting the service.
+    /// </summary>
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && !args[0].StartsWith('-') && !args[0].StartsWith('/') && !args[0].Contains('=');
 
     public static async Task<int> RunAsync(
         IServiceProvider services, string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         try
         {
+            if (!Commands.Contains(args[0], StringComparer.Ordinal))
+            {
+                throw new UsageException($"Unknown command '{args[0]}'.");
+            }
+
             await using var scope = services.CreateAsyncScope();
             var context = new CommandContext(scope.ServiceProvider, stdout, stderr, cancellationToken);
             var arguments = new CommandArguments(args.Skip(1));
@@ -76,7 +86,7 @@ internal static class CommandLine
             {
                 "import" => await ImportCommand.RunAsync(context, arguments),
                 "keys" => await KeysCommand.RunAsync(context, arguments),
-                _ => await SeedDemoCommand.RunAsync(context, arguments),
+                _ => await SeedDemoCommand.RunAsync(context, arguments), // "seed-demo", the last command left
             };
         }
         catch (UsageException e)

@@ -3,6 +3,8 @@ namespace ProviderStatus.Api.Data;
 /// <summary>An API key of a workspace. The secret itself is never stored: only its SHA-256 hash.</summary>
 internal sealed class ApiKey
 {
+    public const int MaxNameLength = 100;
+
     public Guid Id { get; init; }
 
     public required string WorkspaceId { get; init; }

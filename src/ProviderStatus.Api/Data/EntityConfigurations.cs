@@ -70,7 +70,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.HasKey(k => k.Id);
         builder.Property(k => k.Id).HasColumnName("id").ValueGeneratedNever();
         builder.Property(k => k.WorkspaceId).HasColumnName("workspace_id").HasMaxLength(64);
-        builder.Property(k => k.Name).HasColumnName("name").HasMaxLength(100);
+        builder.Property(k => k.Name).HasColumnName("name").HasMaxLength(ApiKey.MaxNameLength);
         builder.Property(k => k.KeyHash).HasColumnName("key_hash");
         builder.Property(k => k.LastFour).HasColumnName("last_four").HasMaxLength(4);
         builder.Property(k => k.Permissions).HasColumnName("permissions");

@@ -49,6 +49,9 @@ public abstract class CommandLineTests(AppFixture fixture)
     [InlineData(1, "keys", "create", "--workspace", "no-such-workspace")]
     [InlineData(1, "keys", "create", "--workspace", "{workspace}", "--expires", "2020-01-01T00:00:00Z")]
     [InlineData(1, "keys", "create", "--workspace", "{workspace}", "--permission", "read settings")]
+    [InlineData(1, "keys", "create", "--workspace", "{workspace}", "--name", "")]
+    [InlineData(1, "keys", "create", "--workspace", "{workspace}", "--name", "uptime\nprobe")]
+    [InlineData(1, "keys", "create", "--workspace", "{workspace}", "--name", "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789x")]
     [InlineData(1, "keys", "list", "--workspace", "no-such-workspace")]
     [InlineData(1, "keys", "revoke", "00000000-0000-0000-0000-000000000000")]
     [InlineData(1, "keys", "revoke", "not-a-key-or-id")]
@@ -65,6 +68,8 @@ public abstract class CommandLineTests(AppFixture fixture)
     [InlineData(2, "import", "a.json", "b.json")]
     [InlineData(2, "migrate", "--force")]
     [InlineData(2, "seed-demo", "--workspace", "x")]
+    [InlineData(2, "key", "list", "--workspace", "x")]
+    [InlineData(2, "serve")]
     public async Task A_Command_That_Cannot_Be_Carried_Out_Exits_Non_Zero_With_A_Message(int exitCode, params string[] args)
     {
         var workspace = await fixture.CreateWorkspaceAsync();

@@ -1,4 +1,5 @@
 using ProviderStatus.Api.ApiKeys;
+using ProviderStatus.Api.Cli;
 using ProviderStatus.Tests.Infrastructure;
 
 namespace ProviderStatus.Tests.Cli;
@@ -41,6 +42,17 @@ public sealed class EntryPointTests : IDisposable
         Assert.Equal(2, usage.ExitCode);
         Assert.StartsWith("error: Unknown keys action 'frobnicate'", usage.Stderr);
     }
+
+    [Theory]
+    [InlineData(true, "keys", "list")]
+    [InlineData(true, "key", "list")]
+    [InlineData(true, "serve")]
+    [InlineData(false)]
+    [InlineData(false, "--urls", "http://127.0.0.1:8080")]
+    [InlineData(false, "/urls", "http://127.0.0.1:8080")]
+    [InlineData(false, "urls=http://127.0.0.1:8080")]
+    public void A_First_Word_That_Is_Not_An_Option_Is_Taken_As_A_Command(bool isCommand, params string[] args) =>
+        Assert.Equal(isCommand, CommandLine.IsCommand(args));
 
     [Fact]
     public async Task On_PostgreSQL_Commands_Wait_For_Migrate_And_Migrate_Applies_The_Schema()
