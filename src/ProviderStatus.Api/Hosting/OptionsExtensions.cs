@@ -33,5 +33,13 @@ internal static class OptionsExtensions
             error.WriteLine($"Configuration error: {e.Message}");
             return false;
         }
+        catch (InvalidOperationException e) when (e.InnerException is FormatException or ArgumentException or OverflowException)
+        {
+            // A value the binder cannot convert, such as a word where a number belongs. Its message
+            // names the key, the value and the type: "Failed to convert configuration value 'abc' at
+            // 'Cache:MaxStaleness' to type 'System.TimeSpan'."
+            error.WriteLine($"Configuration error: {e.Message}");
+            return false;
+        }
     }
 }

@@ -80,6 +80,9 @@ public sealed class EntryPointTests : IDisposable
     [InlineData("Auth__Jwt__SigningKey", "too-short", "Auth:Jwt:Audience must be set when JWTs are enabled.")]
     [InlineData("Cors__AllowedOrigins__0", "https://app.example.com/settings", "Cors:AllowedOrigins must hold origins such as https://app.example.com")]
     [InlineData("ConnectionStrings__Postgres", "Hots=db;Password=hunter2", "ConnectionStrings:Postgres is not a valid connection string")]
+    [InlineData("Cache__MaxStaleness", "five seconds", "'five seconds' at 'Cache:MaxStaleness' to type 'System.TimeSpan'")]
+    [InlineData("RateLimiting__PermitLimit", "99999999999", "'99999999999' at 'RateLimiting:PermitLimit' to type 'System.Int32'")]
+    [InlineData("Cache__Responses", "maybe", "'maybe' at 'Cache:Responses' to type 'System.Boolean'")]
     public async Task A_Bad_Setting_Stops_The_Service_With_One_Line_Naming_The_Key(string variable, string value, string message)
     {
         var environment = new Dictionary<string, string>(Sqlite) { [variable] = value, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" };
