@@ -54,6 +54,10 @@ app.UseAuthorization();
 app.MapHealth();
 app.MapProviders();
 
-await app.Services.MigrateEmbeddedDatabaseAsync();
+if (!await app.Services.TryMigrateEmbeddedDatabaseAsync(Console.Error))
+{
+    return 1;
+}
+
 await app.RunAsync();
 return 0;

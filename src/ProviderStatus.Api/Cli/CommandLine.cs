@@ -110,6 +110,12 @@ internal static class CommandLine
             await stderr.WriteLineAsync($"error: the database refused the command: {e.GetBaseException().Message}");
             return Failure;
         }
+        catch (IOException e)
+        {
+            // The embedded database's folder cannot be created, say.
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return Failure;
+        }
     }
 
     /// <summary>

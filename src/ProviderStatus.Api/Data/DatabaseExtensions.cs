@@ -86,7 +86,14 @@ internal static partial class DatabaseExtensions
             var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
             if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder && file != ":memory:")
             {
-                Directory.CreateDirectory(folder);
+                try
+                {
+                    Directory.CreateDirectory(folder);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new IOException($"Cannot create {folder}, the folder of the embedded SQLite database: {e.Message}", e);
+                }
             }
         }
 
@@ -125,6 +132,33 @@ internal static partial class DatabaseExtensions
             await db.MigrateAsync(cancellationToken);
             var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
             LogEmbeddedDatabase(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseExtensions).FullName!), Path.GetFullPath(file));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="MigrateEmbeddedDatabaseAsync"/>, but a database that cannot be used (a folder that
+    /// cannot be created, a file that is not a database or is read-only) is one line on
+    /// <paramref name="error"/> and false, not a stack trace.
+    /// </summary>
+    public static async Task<bool> TryMigrateEmbeddedDatabaseAsync(this IServiceProvider services, TextWriter error)
+    {
+        try
+        {
+            await services.MigrateEmbeddedDatabaseAsync();
+            return true;
+        }
+        catch (IOException e)
+        {
+            await error.WriteLineAsync($"Startup error: {e.Message}");
+            return false;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or UnauthorizedAccessException)
+        {
+            var connectionString = services.GetRequiredService<IOptions<ConnectionStringOptions>>().Value
+                .SqliteConnectionString(services.GetRequiredService<IHostEnvironment>().ContentRootPath);
+            var path = Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
+            await error.WriteLineAsync($"Startup error: the embedded SQLite database {path} cannot be used: {e.GetBaseException().Message}");
+            return false;
         }
     }
 

@@ -124,6 +124,45 @@ public sealed class EntryPointTests : IDisposable
     }
 
     [Fact]
+    public async Task An_Embedded_Database_That_Cannot_Be_Used_Stops_The_Service_And_Commands_With_One_Line()
+    {
+        var notAFolder = Path.GetTempFileName();
+        var notADatabase = Path.GetTempFileName();
+        await File.WriteAllTextAsync(notADatabase, "just text, not a database");
+        try
+        {
+            foreach (var (file, message) in new[]
+            {
+                (Path.Combine(notAFolder, "data", "providerstatus.db"), $"Cannot create {Path.Combine(notAFolder, "data")}, the folder of the embedded SQLite database"),
+                (notADatabase, "file is not a database"),
+            })
+            {
+                var environment = new Dictionary<string, string>
+                {
+                    ["ConnectionStrings__Sqlite"] = $"Data Source={file}",
+                    ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+                };
+
+                var serve = await AppProcess.RunAsync(environment);
+                var command = await AppProcess.RunAsync(environment, "keys", "list", "--workspace", "demo");
+
+                foreach (var result in new[] { serve, command })
+                {
+                    Assert.Equal(1, result.ExitCode);
+                    var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                    Assert.Contains(message, line);
+                    Assert.DoesNotContain("   at ", result.Stderr + result.Stdout);
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(notAFolder);
+            File.Delete(notADatabase);
+        }
+    }
+
+    [Fact]
     public async Task Healthcheck_Succeeds_Against_A_Live_Instance_And_Fails_Otherwise()
     {
         await using var server = await ServerProcess.StartAsync(Sqlite);
