@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -152,7 +153,7 @@ internal static partial class DatabaseExtensions
             await error.WriteLineAsync($"Startup error: {e.Message}");
             return false;
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or UnauthorizedAccessException)
+        catch (Exception e) when (e is DbException or UnauthorizedAccessException)
         {
             var connectionString = services.GetRequiredService<IOptions<ConnectionStringOptions>>().Value
                 .SqliteConnectionString(services.GetRequiredService<IHostEnvironment>().ContentRootPath);
