@@ -26,6 +26,11 @@ internal static class ProvidersApi
             .Produces<ErrorResponse>(StatusCodes.Status403Forbidden)
             .Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests)
             .Produces<ErrorResponse>(StatusCodes.Status503ServiceUnavailable);
+
+        // HEAD answers exactly as GET does, headers and status alike, and Kestrel leaves out the body
+        // (RFC 9110 9.3.2): uptime monitors and `curl -I` probe with it. Kept out of the OpenAPI
+        // document, which describes GET.
+        group.MapMethods("/providers", [HttpMethods.Head], ListProviders).ExcludeFromDescription();
         return group;
     }
 

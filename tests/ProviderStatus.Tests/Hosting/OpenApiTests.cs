@@ -16,6 +16,9 @@ public sealed class OpenApiTests(SqliteAppFixture fixture) : IClassFixture<Sqlit
         using var document = await DocumentAsync();
         var operation = Operation(document.RootElement);
 
+        // HEAD is served too, but the document describes GET only.
+        Assert.Equal(["get"], document.RootElement.GetProperty("paths").GetProperty("/v1/settings/providers").EnumerateObject().Select(o => o.Name));
+
         var category = operation.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "category");
         Assert.Equal("query", category.GetProperty("in").GetString());
         Assert.Equal(["email", "calendar", "channels", "identity", "storage", "billing"],

@@ -96,7 +96,7 @@ public sealed class RequestIdAndErrorTests(ThrowingAppFixture fixture) : IClassF
         var response = await fixture.SendAsync(HttpMethod.Post, "/v1/settings/providers", key);
 
         await Responses.AssertErrorAsync(response, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
-        Assert.Equal(["GET"], response.Content.Headers.Allow);
+        Assert.Equal(["GET", "HEAD"], response.Content.Headers.Allow);
     }
 
     [Fact]
