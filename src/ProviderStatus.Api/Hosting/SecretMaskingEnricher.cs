@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Serilog.Core;
 using Serilog.Events;
@@ -13,6 +14,10 @@ namespace ProviderStatus.Api.Hosting;
 /// </summary>
 internal sealed partial class SecretMaskingEnricher : ILogEventEnricher
 {
+    /// <summary>How anything <see cref="Secret"/> matches begins, in any case.</summary>
+    private static readonly SearchValues<string> SecretStarts =
+        SearchValues.Create(["wbk_", "eyJ", "password", "pwd"], StringComparison.OrdinalIgnoreCase);
+
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
         List<LogEventProperty>? masked = null;
@@ -49,9 +54,12 @@ internal sealed partial class SecretMaskingEnricher : ILogEventEnricher
         : secret.Value.StartsWith("eyJ", StringComparison.Ordinal) ? "***.***.***"
         : secret.Value[..(secret.Value.IndexOf('=', StringComparison.Ordinal) + 1)] + "***";
 
-    private static bool MightHoldSecret(string text) =>
-        text.Contains("wbk_", StringComparison.Ordinal) || text.Contains("eyJ", StringComparison.Ordinal)
-        || text.Contains("password", StringComparison.OrdinalIgnoreCase) || text.Contains("pwd", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Whether the text holds the start of anything <see cref="Secret"/> matches: one vectorized pass
+    /// over the text, as every string of every event goes through here. Ignoring case for all four
+    /// only lets a few more texts through to the regex, which decides.
+    /// </summary>
+    private static bool MightHoldSecret(string text) => text.AsSpan().ContainsAny(SecretStarts);
 
     /// <summary>
     /// An API key (or its beginning), the three base64url parts of a JWT, or a connection string's

@@ -63,6 +63,14 @@ public sealed class SecretMaskingTests
     }
 
     [Theory]
+    [InlineData("Host=db;PASSWORD=Hunter2;Port=5432", "Host=db;PASSWORD=***;Port=5432")]
+    [InlineData("User ID=app;Pwd = two words", "User ID=app;Pwd =***")]
+    [InlineData("key wbk_abc and WBK_abc", "key wbk_*** and WBK_abc")]
+    [InlineData("eyJa.eyJb.c", "***.***.***")]
+    public void A_Secret_Is_Masked_Whatever_The_Case_Of_Its_Name(string text, string masked) =>
+        Assert.Equal(masked, SecretMaskingEnricher.MaskText(text));
+
+    [Theory]
     [InlineData("no secrets here")]
     [InlineData("wbk_")]
     [InlineData("passwords are checked elsewhere")]
