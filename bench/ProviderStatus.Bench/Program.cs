@@ -121,7 +121,7 @@ await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToS
     // to the one it differs from.
     var quietUrl = new Uri("http://127.0.0.1:5182");
     var quietPath = new Uri(quietUrl, "/v1/settings/providers");
-    await using (var quiet = await Server.StartAsync(apiDll, ["--urls", quietUrl.ToString(), "--Serilog:MinimumLevel:Override:ProviderStatus.Api.Hosting.RequestLoggingMiddleware=Warning"],
+    await using (var quiet = await Server.StartAsync(apiDll, ["--urls", quietUrl.ToString(), "--RequestLogging:Summaries=None"],
         quietUrl, Path.Combine(resultsDirectory, "service-quiet.log"), service, "/health/ready"))
     {
         await measure.WarmUpAsync(quiet.Pid, quietPath, [Bearer(data.Typical.Key)]);

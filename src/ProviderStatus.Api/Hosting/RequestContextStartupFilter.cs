@@ -3,7 +3,8 @@ namespace ProviderStatus.Api.Hosting;
 /// <summary>
 /// The outermost middleware of the service, ahead even of the framework's own (host filtering):
 /// every request gets its id, every log line written while handling it carries that id, every
-/// request ends with a summary line, and every response carries the security headers.
+/// request ends with a summary line (as <c>RequestLogging:Summaries</c> says), and every response
+/// carries the security headers.
 /// </summary>
 internal sealed class RequestContextStartupFilter : IStartupFilter
 {
@@ -21,6 +22,7 @@ internal static class RequestContextExtensions
     public static IServiceCollection AddRequestContext(this IServiceCollection services)
     {
         services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, RequestContextStartupFilter>());
+        services.AddValidatedOptions<RequestLoggingOptions, RequestLoggingOptions.Validator>(RequestLoggingOptions.Section);
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using ProviderStatus.Api.Authentication;
 using Serilog.Context;
 using Serilog.Events;
@@ -7,17 +8,20 @@ namespace ProviderStatus.Api.Hosting;
 
 /// <summary>
 /// Puts the request id on every log line written while the request is handled, and ends each request
-/// with one summary line: method, path, status, elapsed time, request id, workspace and credential.
+/// with one summary line: method, path, status, elapsed time, request id, workspace and credential
+/// (or, as <see cref="RequestLoggingOptions.Summaries"/> says, only failed requests do, or none).
 /// Never the query string or headers (keys in any logged value are masked by
 /// <see cref="SecretMaskingEnricher"/>). The summary is built as a Serilog event directly, from a
 /// template parsed once: it is written for every request.
 /// </summary>
-internal sealed class RequestLoggingMiddleware(RequestDelegate next, Serilog.ILogger logger, TimeProvider clock)
+internal sealed class RequestLoggingMiddleware(RequestDelegate next, Serilog.ILogger logger, TimeProvider clock, IOptions<RequestLoggingOptions> options)
 {
     private static readonly MessageTemplate Summary = new MessageTemplateParser().Parse(
         "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms (workspace {WorkspaceId}, {CredentialKind} {CredentialId})");
 
     private readonly Serilog.ILogger _log = logger.ForContext<RequestLoggingMiddleware>();
+
+    private readonly RequestSummaries _summaries = options.Value.Summaries;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -29,7 +33,7 @@ internal sealed class RequestLoggingMiddleware(RequestDelegate next, Serilog.ILo
         }
         finally
         {
-            if (_log.IsEnabled(LogEventLevel.Information))
+            if (Summarizes(context.Response.StatusCode) && _log.IsEnabled(LogEventLevel.Information))
             {
                 var user = context.User;
                 _log.Write(new LogEvent(clock.GetUtcNow(), LogEventLevel.Information, null, Summary,
@@ -45,6 +49,13 @@ internal sealed class RequestLoggingMiddleware(RequestDelegate next, Serilog.ILo
             }
         }
     }
+
+    private bool Summarizes(int statusCode) => _summaries switch
+    {
+        RequestSummaries.All => true,
+        RequestSummaries.Failures => statusCode >= StatusCodes.Status400BadRequest,
+        _ => false,
+    };
 
     private static LogEventProperty Property(string name, object? value) => new(name, new ScalarValue(value));
 }

@@ -83,6 +83,8 @@ public sealed class EntryPointTests : IDisposable
     [InlineData("Cache__MaxStaleness", "five seconds", "'five seconds' at 'Cache:MaxStaleness' to type 'System.TimeSpan'")]
     [InlineData("RateLimiting__PermitLimit", "99999999999", "'99999999999' at 'RateLimiting:PermitLimit' to type 'System.Int32'")]
     [InlineData("Cache__Responses", "maybe", "'maybe' at 'Cache:Responses' to type 'System.Boolean'")]
+    [InlineData("RequestLogging__Summaries", "sometimes", "'sometimes' at 'RequestLogging:Summaries'")]
+    [InlineData("RequestLogging__Summaries", "7", "RequestLogging:Summaries must be All, Failures or None.")]
     public async Task A_Bad_Setting_Stops_The_Service_With_One_Line_Naming_The_Key(string variable, string value, string message)
     {
         var environment = new Dictionary<string, string>(Sqlite) { [variable] = value, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" };
