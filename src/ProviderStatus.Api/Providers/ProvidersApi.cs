@@ -48,8 +48,10 @@ internal static class ProvidersApi
     {
         if (category is not null && !ProviderCategories.IsKnown(category))
         {
+            // The binder joins repeated values with commas; say which mistake it was.
+            var problem = context.Request.Query["category"].Count > 1 ? "category may be given once" : $"Unknown category '{category}'";
             return ApiError.Result(StatusCodes.Status400BadRequest, ErrorCodes.InvalidParameter,
-                $"Unknown category '{category}': expected one of {ProviderCategories.AllAsText}.");
+                $"{problem}: expected one of {ProviderCategories.AllAsText}.");
         }
 
         var response = await responses.GetAsync(user.GetWorkspaceId(), category, cancellationToken);

@@ -21,6 +21,8 @@ public sealed class OpenApiTests(SqliteAppFixture fixture) : IClassFixture<Sqlit
 
         var category = operation.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "category");
         Assert.Equal("query", category.GetProperty("in").GetString());
+        Assert.False(category.TryGetProperty("required", out var required) && required.GetBoolean());
+        Assert.Equal("string", category.GetProperty("schema").GetProperty("type").GetString());
         Assert.Equal(["email", "calendar", "channels", "identity", "storage", "billing"],
             category.GetProperty("schema").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
 

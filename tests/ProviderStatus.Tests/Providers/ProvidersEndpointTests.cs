@@ -125,19 +125,20 @@ public abstract class ProvidersEndpointTests(AppFixture fixture)
     }
 
     [Theory]
-    [InlineData("?category=nope")]
-    [InlineData("?category=EMAIL")]
-    [InlineData("?category=")]
-    [InlineData("?category=email&category=calendar")]
-    [InlineData("?category=email%00")]
-    public async Task An_Unknown_Category_Is_400_Invalid_Parameter_Listing_The_Categories(string query)
+    [InlineData("?category=nope", "Unknown category 'nope'")]
+    [InlineData("?category=EMAIL", "Unknown category 'EMAIL'")]
+    [InlineData("?category=", "Unknown category ''")]
+    [InlineData("?category=email%00", "Unknown category 'email\0'")]
+    [InlineData("?category=email&category=email", "category may be given once")]
+    [InlineData("?category=email&category=calendar", "category may be given once")]
+    public async Task An_Unusable_Category_Is_400_Invalid_Parameter_Saying_Why_And_Listing_The_Categories(string query, string problem)
     {
         var key = await fixture.CreateWorkspaceWithKeyAsync(fixture.Connection("email", "gmail"));
 
         var response = await fixture.GetProvidersAsync(key, query);
 
         var error = await Responses.AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_parameter");
-        Assert.Contains("email, calendar, channels, identity, storage, billing", error.GetProperty("message").GetString());
+        Assert.Equal($"{problem}: expected one of email, calendar, channels, identity, storage, billing.", error.GetProperty("message").GetString());
     }
 
     [Fact]
