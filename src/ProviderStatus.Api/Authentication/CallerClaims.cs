@@ -48,6 +48,13 @@ internal static class Permissions
 {
     public const string ReadSettings = "read:settings";
 
+    /// <summary>Every permission the service checks, and so every one an API key may carry.</summary>
+    public static readonly IReadOnlyList<string> All = [ReadSettings];
+
+    public static string AllAsText { get; } = string.Join(", ", All);
+
+    public static bool IsKnown(string permission) => All.Contains(permission, StringComparer.Ordinal);
+
     /// <summary>Requires an authenticated caller holding <paramref name="permission"/>.</summary>
     public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, string permission)
         where TBuilder : IEndpointConventionBuilder =>

@@ -42,6 +42,15 @@ internal static class KeysCommand
             $"Created API key {key.Id} for workspace '{key.WorkspaceId}' (permissions: {key.Permissions}; " +
             $"expires: {(key.ExpiresAt is { } at ? UtcTimestamp.ToText(at) : "never")}). " +
             "The key is shown only this once: store it now.");
+
+        // Allowed, so that keys can be minted ahead of a release that checks a new permission, but
+        // most often a misspelling.
+        foreach (var unknown in permissions.Where(p => !Permissions.IsKnown(p)).Distinct(StringComparer.Ordinal))
+        {
+            await context.Error.WriteLineAsync(
+                $"warning: '{unknown}' is not a permission this service checks (it checks {Permissions.AllAsText}).");
+        }
+
         return CommandLine.Success;
     }
 

@@ -26,6 +26,7 @@ public abstract class CommandLineTests(AppFixture fixture)
         Assert.True(ApiKeyFormat.IsWellFormed(key), key);
         Assert.Contains($"for workspace '{workspace}' (permissions: read:settings; expires: never)", result.Stderr);
         Assert.DoesNotContain(key, result.Stderr);
+        Assert.DoesNotContain("warning", result.Stderr);
         Assert.Single(await Responses.ProvidersAsync(await fixture.GetProvidersAsync(key)));
     }
 
@@ -42,6 +43,8 @@ public abstract class CommandLineTests(AppFixture fixture)
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains($"(permissions: read:billing read:settings; expires: {expiresText})", result.Stderr);
+        Assert.Contains("warning: 'read:billing' is not a permission this service checks (it checks read:settings).", result.Stderr);
+        Assert.DoesNotContain("'read:settings' is not", result.Stderr);
         Assert.Contains($"read:billing read:settings  {fixture.Clock.GetUtcNow().UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}  {expiresText}", list.Stdout);
     }
 
