@@ -2,6 +2,7 @@ using System.Globalization;
 using ProviderStatus.Api.Authentication;
 using Serilog;
 using Serilog.Core;
+using Serilog.Events;
 using Serilog.Extensions.Logging;
 using Serilog.Formatting.Display;
 
@@ -45,7 +46,13 @@ internal static class LoggingExtensions
 
     private static Serilog.Core.Logger CreateLogger(IServiceProvider services, bool isCommand)
     {
+        // The levels appsettings.json states, also set here: a published copy started from another
+        // directory has no appsettings.json in its content root, and would otherwise log every SQL
+        // command. Configuration overrides them.
         var configuration = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
             .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
             .Enrich.FromLogContext()
             .Enrich.With<SecretMaskingEnricher>();

@@ -31,6 +31,25 @@ public sealed class EntryPointTests : IDisposable
     }
 
     [Fact]
+    public async Task Started_From_Another_Directory_It_Logs_At_The_Documented_Levels()
+    {
+        // No appsettings.json there: the content root is the working directory.
+        var elsewhere = Directory.CreateTempSubdirectory("providerstatus-cwd-");
+        try
+        {
+            var result = await ProcessRunner.RunAsync("dotnet", [AppProcess.Dll, "seed-demo"], elsewhere.FullName, Sqlite);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("Workspace 'demo' is ready with 7 connections", result.Stderr);
+            Assert.DoesNotContain("Microsoft.EntityFrameworkCore", result.Stderr);
+        }
+        finally
+        {
+            elsewhere.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Exit_Codes_Distinguish_Success_Failure_And_Usage_Errors()
     {
         var help = await RunAsync(Sqlite, "help");
