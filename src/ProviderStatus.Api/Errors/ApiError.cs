@@ -48,6 +48,12 @@ internal static class ApiError
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
+    private const int MaxEchoedLength = 200;
+
+    /// <summary>Part of the request quoted in a message: at most 200 characters, then an ellipsis.</summary>
+    public static string? Echo(string? value) =>
+        value is { Length: > MaxEchoedLength } ? string.Concat(value.AsSpan(0, MaxEchoedLength), "…") : value;
+
     /// <summary>An error as an endpoint result, for handlers that return <c>Results&lt;…&gt;</c>.</summary>
     public static ErrorResult Result(int statusCode, string code, string message) => new(statusCode, code, message);
 }

@@ -6,7 +6,6 @@ namespace ProviderStatus.Api.Errors;
 
 internal static partial class ErrorHandlingExtensions
 {
-    private const int MaxEchoedPathLength = 200;
     private const string UnavailableRetryAfterSeconds = "5";
 
     /// <summary>
@@ -56,7 +55,7 @@ internal static partial class ErrorHandlingExtensions
     {
         var status = context.Response.StatusCode;
         var request = context.Request;
-        var path = request.Path.Value is { Length: > MaxEchoedPathLength } longPath ? longPath[..MaxEchoedPathLength] + "…" : request.Path.Value;
+        var path = ApiError.Echo(request.Path.Value);
         var (code, message) = status switch
         {
             StatusCodes.Status404NotFound => (ErrorCodes.NotFound, $"Nothing is at {path}."),

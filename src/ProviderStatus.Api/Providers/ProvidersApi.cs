@@ -49,7 +49,7 @@ internal static class ProvidersApi
         if (category is not null && !ProviderCategories.IsKnown(category))
         {
             // The binder joins repeated values with commas; say which mistake it was.
-            var problem = context.Request.Query["category"].Count > 1 ? "category may be given once" : $"Unknown category '{category}'";
+            var problem = context.Request.Query["category"].Count > 1 ? "category may be given once" : $"Unknown category '{ApiError.Echo(category)}'";
             return ApiError.Result(StatusCodes.Status400BadRequest, ErrorCodes.InvalidParameter,
                 $"{problem}: expected one of {ProviderCategories.AllAsText}.");
         }

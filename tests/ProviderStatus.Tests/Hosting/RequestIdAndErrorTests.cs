@@ -81,11 +81,17 @@ public sealed class RequestIdAndErrorTests(ThrowingAppFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task An_Unknown_Path_Is_404_Not_Found_In_The_Envelope()
+    public async Task An_Unknown_Path_Is_404_Not_Found_In_The_Envelope_Quoting_At_Most_200_Characters_Of_It()
     {
-        var response = await fixture.SendAsync(HttpMethod.Get, "/v1/does-not-exist", credential: null);
+        var longPath = "/" + new string('a', 5000);
 
-        await Responses.AssertErrorAsync(response, HttpStatusCode.NotFound, "not_found");
+        var error = await Responses.AssertErrorAsync(
+            await fixture.SendAsync(HttpMethod.Get, "/v1/does-not-exist", credential: null), HttpStatusCode.NotFound, "not_found");
+        var longError = await Responses.AssertErrorAsync(
+            await fixture.SendAsync(HttpMethod.Get, longPath, credential: null), HttpStatusCode.NotFound, "not_found");
+
+        Assert.Equal("Nothing is at /v1/does-not-exist.", error.GetProperty("message").GetString());
+        Assert.Equal($"Nothing is at {longPath[..200]}….", longError.GetProperty("message").GetString());
     }
 
     [Fact]

@@ -142,6 +142,19 @@ public abstract class ProvidersEndpointTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task A_Long_Unknown_Category_Is_Quoted_Only_In_Part()
+    {
+        var key = await fixture.CreateWorkspaceWithKeyAsync(fixture.Connection("email", "gmail"));
+        var category = new string('x', 5000);
+
+        var response = await fixture.GetProvidersAsync(key, $"?category={category}");
+
+        var error = await Responses.AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_parameter");
+        Assert.Equal($"Unknown category '{category[..200]}…': expected one of email, calendar, channels, identity, storage, billing.",
+            error.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Each_Status_Rule_Applies_In_Order()
     {
         var now = fixture.Clock.GetUtcNow();
