@@ -48,7 +48,7 @@ internal static class Permissions
 {
     public const string ReadSettings = "read:settings";
 
-    /// <summary>Every permission the service checks, and so every one an API key may carry.</summary>
+    /// <summary>Every permission the service checks somewhere.</summary>
     public static readonly IReadOnlyList<string> All = [ReadSettings];
 
     public static string AllAsText { get; } = string.Join(", ", All);

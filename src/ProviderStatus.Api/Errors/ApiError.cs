@@ -30,6 +30,8 @@ internal static class ErrorCodes
 /// </summary>
 internal static class ApiError
 {
+    private const int MaxEchoedLength = 200;
+
     /// <remarks>
     /// The body is serialized first and sent with its length in one write: an error is small, and a
     /// flood of bad keys should cost as little as possible.
@@ -47,8 +49,6 @@ internal static class ApiError
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
-
-    private const int MaxEchoedLength = 200;
 
     /// <summary>Part of the request quoted in a message: at most 200 characters, then an ellipsis.</summary>
     public static string? Echo(string? value) =>

@@ -41,7 +41,7 @@ public sealed class EntryPointTests : IDisposable
 
             Assert.Equal(0, result.ExitCode);
             Assert.Contains("Workspace 'demo' is ready with 7 connections", result.Stderr);
-            Assert.DoesNotContain("Microsoft.EntityFrameworkCore", result.Stderr);
+            Assert.DoesNotContain("Executed DbCommand", result.Stderr); // EF Core at Information
         }
         finally
         {
