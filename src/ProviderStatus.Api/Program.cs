@@ -44,6 +44,7 @@ if (isCommand)
 }
 
 app.UseErrorEnvelope();
+app.UseCachedAnswers();
 app.UseApiDocument();
 app.UseRouting();
 app.UseAuthentication();

@@ -58,8 +58,10 @@ internal sealed class ApiKeyAuthenticationHandler(
             return BadKey;
         }
 
-        var principal = Principals.GetValue(key, static caller => CallerClaims.CreatePrincipal(
-            AuthenticationExtensions.ApiKeyScheme, CredentialKinds.ApiKey, caller.KeyId.ToString(), caller.WorkspaceId, caller.Permissions));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+        return AuthenticateResult.Success(new AuthenticationTicket(PrincipalFor(key), Scheme.Name));
     }
+
+    /// <summary>The principal of a key's callers; the same instance for as long as the key's cache entry lives.</summary>
+    public static ClaimsPrincipal PrincipalFor(AuthenticatedKey key) => Principals.GetValue(key, static caller => CallerClaims.CreatePrincipal(
+        AuthenticationExtensions.ApiKeyScheme, CredentialKinds.ApiKey, caller.KeyId.ToString(), caller.WorkspaceId, caller.Permissions));
 }

@@ -26,10 +26,7 @@ internal sealed class AuthorizationErrorResultHandler : IAuthorizationMiddleware
 
         if (context.User.Identity?.IsAuthenticated != true)
         {
-            var headerPresent = BearerToken.Read(context.Request).HeaderPresent;
-            context.Response.Headers[HeaderNames.WWWAuthenticate] = headerPresent ? "Bearer error=\"invalid_token\"" : "Bearer";
-            return ApiError.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.InvalidKey,
-                headerPresent ? InvalidCredentialMessage : MissingCredentialMessage);
+            return WriteUnauthenticatedAsync(context, BearerToken.Read(context.Request).HeaderPresent);
         }
 
         var missing = authorizeResult.AuthorizationFailure?.FailedRequirements
@@ -43,5 +40,13 @@ internal sealed class AuthorizationErrorResultHandler : IAuthorizationMiddleware
         return ApiError.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.InsufficientPermissions, missing is null
             ? "This credential lacks a permission this endpoint requires."
             : $"This credential lacks the '{missing}' permission.");
+    }
+
+    /// <summary>401 <c>invalid_key</c>: for a bad credential when <paramref name="headerPresent"/>, otherwise for none.</summary>
+    public static Task WriteUnauthenticatedAsync(HttpContext context, bool headerPresent)
+    {
+        context.Response.Headers[HeaderNames.WWWAuthenticate] = headerPresent ? "Bearer error=\"invalid_token\"" : "Bearer";
+        return ApiError.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.InvalidKey,
+            headerPresent ? InvalidCredentialMessage : MissingCredentialMessage);
     }
 }

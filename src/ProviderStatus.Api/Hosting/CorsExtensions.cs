@@ -60,7 +60,7 @@ internal static class CorsExtensions
             policy.WithMethods(HttpMethods.Get)
                 .WithHeaders(HeaderNames.Authorization, RequestIdMiddleware.HeaderName)
                 .WithExposedHeaders(
-                    RateLimitMiddleware.LimitHeader, RateLimitMiddleware.RemainingHeader, RateLimitMiddleware.ResetHeader,
+                    RequestQuota.LimitHeader, RequestQuota.RemainingHeader, RequestQuota.ResetHeader,
                     HeaderNames.RetryAfter, RequestIdMiddleware.HeaderName)
                 .SetPreflightMaxAge(TimeSpan.FromHours(1));
         }));

@@ -95,9 +95,9 @@ internal static class OpenApiExtensions
                 }
 
                 concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                concrete.Headers[RateLimitMiddleware.LimitHeader] = Header(JsonSchemaType.Integer, "Requests allowed per window.");
-                concrete.Headers[RateLimitMiddleware.RemainingHeader] = Header(JsonSchemaType.Integer, "Requests left in the current window.");
-                concrete.Headers[RateLimitMiddleware.ResetHeader] = Header(JsonSchemaType.Integer, "End of the current window, Unix epoch seconds.");
+                concrete.Headers[RequestQuota.LimitHeader] = Header(JsonSchemaType.Integer, "Requests allowed per window.");
+                concrete.Headers[RequestQuota.RemainingHeader] = Header(JsonSchemaType.Integer, "Requests left in the current window.");
+                concrete.Headers[RequestQuota.ResetHeader] = Header(JsonSchemaType.Integer, "End of the current window, Unix epoch seconds.");
                 concrete.Headers[RequestIdMiddleware.HeaderName] = Header(JsonSchemaType.String, "The request's id, also in error bodies.");
                 if (status is "429" or "503")
                 {

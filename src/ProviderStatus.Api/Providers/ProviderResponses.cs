@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -41,6 +42,13 @@ internal sealed class ProviderResponses(
         var response = await ReadAsync(workspaceId, category, now, cancellationToken);
         ResponseCache.Store(slot, category, response);
         return response;
+    }
+
+    /// <summary>The answer from the response cache alone: false when only the database can give it.</summary>
+    public bool TryGetCached(string workspaceId, string? category, [NotNullWhen(true)] out CachedResponse? response)
+    {
+        response = null;
+        return cacheOptions.Value.Responses && cache.TryGet(workspaceId, category, clock.GetUtcNow(), out response);
     }
 
     private async Task<CachedResponse> ReadAsync(string workspaceId, string? category, DateTimeOffset now, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using ProviderStatus.Api.Authentication;
+using ProviderStatus.Api.Caching;
 using ProviderStatus.Api.Errors;
 using ProviderStatus.Api.Hosting;
 
@@ -55,13 +56,30 @@ internal static class ProvidersApi
         }
 
         var response = await responses.GetAsync(user.GetWorkspaceId(), category, cancellationToken);
+        return new Answer(response, ifNoneMatch);
+    }
 
+    /// <summary>
+    /// Writes <paramref name="response"/>, or 304 when <paramref name="ifNoneMatch"/> matches its ETag.
+    /// Also used by <see cref="CachedAnswerMiddleware"/>, so that both paths answer alike.
+    /// </summary>
+    internal static Task WriteAnswerAsync(HttpContext context, CachedResponse response, string? ifNoneMatch)
+    {
         // Private to the caller: shared caches must not store it, and browsers must revalidate.
-        var headers = context.Response.Headers;
+        var http = context.Response;
+        var headers = http.Headers;
         headers.CacheControl = "private, no-cache";
         headers.Vary = HeaderNames.Authorization;
         headers.ETag = response.ETag;
-        return Matches(ifNoneMatch, response.ETag) ? NotModified.Instance : new JsonBody(response.Body);
+        if (Matches(ifNoneMatch, response.ETag))
+        {
+            http.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
+
+        http.ContentType = "application/json; charset=utf-8";
+        http.ContentLength = response.Body.Length;
+        return http.Body.WriteAsync(response.Body, context.RequestAborted).AsTask();
     }
 
     /// <summary>If-None-Match uses the weak comparison: <c>W/"x"</c> matches <c>"x"</c>; <c>*</c> matches any.</summary>
@@ -83,29 +101,11 @@ internal static class ProvidersApi
     }
 
     /// <summary>
-    /// 304 and nothing else: the headers are already set. (The framework's status-code result would
-    /// also create a logger on every request, for a line nobody logs.)
+    /// The answer as the endpoint's result. (The framework's own results would also create a logger
+    /// on every request, for a line nobody logs.)
     /// </summary>
-    private sealed class NotModified : IResult
+    private sealed class Answer(CachedResponse response, string? ifNoneMatch) : IResult
     {
-        public static readonly NotModified Instance = new();
-
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = StatusCodes.Status304NotModified;
-            return Task.CompletedTask;
-        }
-    }
-
-    /// <summary>Bytes that are already the JSON answer.</summary>
-    private sealed class JsonBody(byte[] body) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            var response = httpContext.Response;
-            response.ContentType = "application/json; charset=utf-8";
-            response.ContentLength = body.Length;
-            return response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
-        }
+        public Task ExecuteAsync(HttpContext httpContext) => WriteAnswerAsync(httpContext, response, ifNoneMatch);
     }
 }

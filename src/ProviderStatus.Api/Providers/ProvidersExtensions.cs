@@ -13,4 +13,11 @@ internal static class ProvidersExtensions
         services.AddScoped<ConnectionImporter>();
         return services;
     }
+
+    /// <summary>
+    /// Repeated API-key requests for a cached answer are answered here (see
+    /// <see cref="CachedAnswerMiddleware"/>); after the error envelope, so that a failure is still
+    /// answered as one, and ahead of routing and the framework's checks.
+    /// </summary>
+    public static IApplicationBuilder UseCachedAnswers(this IApplicationBuilder app) => app.UseMiddleware<CachedAnswerMiddleware>();
 }

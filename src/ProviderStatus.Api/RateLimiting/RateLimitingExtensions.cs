@@ -14,6 +14,7 @@ internal static class RateLimitingExtensions
         services.AddValidatedOptions<RateLimitingOptions, RateLimitingOptions.Validator>(RateLimitingOptions.Section);
         services.AddSingleton(sp => CreateLimiter(
             sp.GetRequiredService<IOptions<RateLimitingOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RequestQuota>();
         return services;
     }
 
@@ -48,22 +49,33 @@ internal static class RateLimitingExtensions
             PartitionKey(context), _ => new AlignedWindowRateLimiter(options.PermitLimit, options.WindowSeconds, clock)));
 }
 
-internal sealed class RateLimitMiddleware(RequestDelegate next, PartitionedRateLimiter<HttpContext> limiter, IOptions<RateLimitingOptions> options)
+internal sealed class RateLimitMiddleware(RequestDelegate next, RequestQuota quota)
+{
+    private static readonly PathString LimitedPrefix = "/v1";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!context.Request.Path.StartsWithSegments(LimitedPrefix) || await quota.AdmitAsync(context))
+        {
+            await next(context);
+        }
+    }
+}
+
+/// <summary>
+/// Counts a request against its caller's window (see <see cref="RateLimitingExtensions.PartitionKey"/>,
+/// so it runs after authentication) and gives the response the rate-limit headers; a request over
+/// the limit is answered with 429 here.
+/// </summary>
+internal sealed class RequestQuota(PartitionedRateLimiter<HttpContext> limiter, IOptions<RateLimitingOptions> options)
 {
     public const string LimitHeader = "X-RateLimit-Limit";
     public const string RemainingHeader = "X-RateLimit-Remaining";
     public const string ResetHeader = "X-RateLimit-Reset";
 
-    private static readonly PathString LimitedPrefix = "/v1";
-
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>True when the request may go on; false when it has been answered with 429.</summary>
+    public ValueTask<bool> AdmitAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments(LimitedPrefix))
-        {
-            await next(context);
-            return;
-        }
-
         using var lease = limiter.AttemptAcquire(context);
         lease.TryGetMetadata(RateLimitWindow.MetadataName, out var window);
 
@@ -79,15 +91,15 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, PartitionedRateL
         }, (context, window));
 
         AuthenticationUnavailable.ThrowIfRecorded(context);
-        if (!lease.IsAcquired)
-        {
-            var retryAfter = window.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            context.Response.Headers.RetryAfter = retryAfter;
-            await ApiError.WriteAsync(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
-                $"Rate limit of {window.Limit} requests per {options.Value.WindowSeconds} s exceeded; retry after {retryAfter} s.");
-            return;
-        }
+        return lease.IsAcquired ? ValueTask.FromResult(true) : RefuseAsync(context, window);
+    }
 
-        await next(context);
+    private async ValueTask<bool> RefuseAsync(HttpContext context, RateLimitWindow window)
+    {
+        var retryAfter = window.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.RetryAfter = retryAfter;
+        await ApiError.WriteAsync(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+            $"Rate limit of {window.Limit} requests per {options.Value.WindowSeconds} s exceeded; retry after {retryAfter} s.");
+        return false;
     }
 }

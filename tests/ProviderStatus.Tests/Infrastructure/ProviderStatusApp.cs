@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -59,7 +61,32 @@ public sealed class ProviderStatusApp(
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<ILogEventSink>(Logs);
+            services.AddTransient<IStartupFilter, EndpointHeaderStartupFilter>();
             configureServices?.Invoke(services);
         });
     }
+}
+
+/// <summary>
+/// Tells tests which path answered: every response carries <see cref="HeaderName"/> with the
+/// endpoint routing chose for it, or "none" when something answered before routing (the service's
+/// cached-answer middleware). Outside the service's own pipeline, so it changes nothing in it.
+/// </summary>
+public sealed class EndpointHeaderStartupFilter : IStartupFilter
+{
+    public const string HeaderName = "X-Test-Endpoint";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[HeaderName] = context.GetEndpoint()?.DisplayName ?? "none";
+                return Task.CompletedTask;
+            });
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -1,0 +1,92 @@
+using ProviderStatus.Api.ApiKeys;
+using ProviderStatus.Api.Authentication;
+using ProviderStatus.Api.Caching;
+using ProviderStatus.Api.RateLimiting;
+
+namespace ProviderStatus.Api.Providers;
+
+/// <summary>
+/// Answers the request health-check probes repeat all day, <c>GET /v1/settings/providers</c> with
+/// an API key, from the caches alone, ahead of routing and the framework's authentication and
+/// authorization middleware, which cost more than everything else such a request needs.
+/// </summary>
+/// <remarks>
+/// It decides with the same parts as the endpoint's pipeline (the key cache through
+/// <see cref="ApiKeyAuthenticator"/>, the rate limiter through <see cref="RequestQuota"/>, the
+/// response cache through <see cref="ProviderResponses"/>) and writes with the same code, so a
+/// response is the same whichever path gave it. It takes only the requests it can answer without
+/// the database and without judgement of its own: a known key holding <c>read:settings</c> whose
+/// workspace's answer is cached (200 or 304), or a key the key cache already knows to be bad (401).
+/// Everything else goes down the pipeline untouched: a JWT, a key not in the key cache, a key
+/// without the permission, an answer not cached, a CORS request, HEAD, any query but one known
+/// <c>category</c>. Either way the request is counted by the rate limiter exactly once.
+/// </remarks>
+internal sealed class CachedAnswerMiddleware(RequestDelegate next, ApiKeyAuthenticator keys, ProviderResponses responses, RequestQuota quota)
+{
+    private const string Path = "/v1/settings/providers";
+
+    /// <summary>The one form of each category filter taken here; any other spelling goes down the pipeline.</summary>
+    private static readonly string[] CategoryQueries = [.. ProviderCategories.All.Select(category => "?category=" + category)];
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) || !string.Equals(request.Path.Value, Path, StringComparison.Ordinal)
+            || !TryReadCategory(request.QueryString, out var category) || request.Headers.Origin.Count > 0
+            || BearerToken.Read(request).Token is not { } token || !token.StartsWith(ApiKeyFormat.Prefix, StringComparison.Ordinal)
+            || !keys.TryAuthenticateCached(token, out var caller))
+        {
+            return next(context);
+        }
+
+        if (caller is null)
+        {
+            return AdmitThenAnswerAsync(context, null);
+        }
+
+        if (!caller.Permissions.Contains(Permissions.ReadSettings) || !responses.TryGetCached(caller.WorkspaceId, category, out var answer))
+        {
+            return next(context);
+        }
+
+        context.User = ApiKeyAuthenticationHandler.PrincipalFor(caller);
+        return AdmitThenAnswerAsync(context, answer);
+    }
+
+    /// <summary>The answer, or 401 when there is none, once the rate limiter admits the request.</summary>
+    private Task AdmitThenAnswerAsync(HttpContext context, CachedResponse? answer)
+    {
+        var admitted = quota.AdmitAsync(context);
+        if (!admitted.IsCompletedSuccessfully)
+        {
+            return admitted.AsTask(); // a 429 on its way out
+        }
+
+        if (!admitted.Result)
+        {
+            return Task.CompletedTask;
+        }
+
+        return answer is null
+            ? AuthorizationErrorResultHandler.WriteUnauthenticatedAsync(context, headerPresent: true)
+            : ProvidersApi.WriteAnswerAsync(context, answer, context.Request.Headers.IfNoneMatch);
+    }
+
+    private static bool TryReadCategory(QueryString query, out string? category)
+    {
+        category = null;
+        if (!query.HasValue)
+        {
+            return true;
+        }
+
+        var index = Array.IndexOf(CategoryQueries, query.Value);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        category = ProviderCategories.All[index];
+        return true;
+    }
+}
