@@ -9,7 +9,8 @@ namespace ProviderStatus.Api.Hosting;
 /// <summary>
 /// Puts the request id on every log line written while the request is handled, and ends each request
 /// with one summary line: method, path, status, elapsed time, request id, workspace and credential.
-/// <see cref="RequestLoggingOptions.Summaries"/> may narrow that to failed requests, or to none.
+/// <see cref="RequestLoggingOptions.Summaries"/> chooses which requests get it: by default those that
+/// failed, or all, or none.
 /// Never the query string or headers (keys in any logged value are masked by
 /// <see cref="SecretMaskingEnricher"/>). The summary is built as a Serilog event directly, from a
 /// template parsed once: by default it is written for every request.

@@ -226,7 +226,11 @@ public sealed class EntryPointTests : IDisposable
     {
         var key = (await RunAsync(Sqlite, "seed-demo")).Stdout.TrimEnd('\n');
         var unknownKey = key[..^1] + (key[^1] == 'a' ? 'b' : 'a');
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>(Sqlite) { ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>(Sqlite)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["RequestLogging__Summaries"] = "All",
+        });
         using var http = new HttpClient { BaseAddress = server.Address };
         var requests = new (string RequestId, string? Credential, int Status)[]
         {

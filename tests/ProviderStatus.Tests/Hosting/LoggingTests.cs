@@ -3,7 +3,7 @@ using ProviderStatus.Tests.Infrastructure;
 
 namespace ProviderStatus.Tests.Hosting;
 
-/// <summary>Everything logged, at the most verbose level, on PostgreSQL with a password in its connection string.</summary>
+/// <summary>Everything logged, a summary for every request and all at the most verbose level, on PostgreSQL with a password in its connection string.</summary>
 public sealed class VerboseLoggingFixture : AppFixture
 {
     public const string DatabasePassword = "pg-password-that-must-not-be-logged";
@@ -14,6 +14,7 @@ public sealed class VerboseLoggingFixture : AppFixture
 
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
+        ["RequestLogging:Summaries"] = "All",
         ["Serilog:MinimumLevel:Default"] = "Verbose",
         ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose",
         ["Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore"] = "Verbose",
@@ -41,6 +42,30 @@ public sealed class LoggingTests(VerboseLoggingFixture fixture) : IClassFixture<
         Assert.Equal("api_key", summary.GetProperty("CredentialKind").GetString());
         Assert.Equal(keyId, summary.GetProperty("CredentialId").GetString());
         Assert.DoesNotContain(lines, l => l.GetRawText().Contains("secret-query", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_Request_Answered_From_The_Caches_Gets_The_Same_Summary_Line()
+    {
+        var workspace = await fixture.CreateWorkspaceAsync(fixture.Connection("email", "gmail"));
+        var key = await fixture.CreateKeyAsync(workspace);
+
+        // The first request fills the caches through the endpoint; the second is answered from them.
+        var summaries = new List<JsonElement>();
+        foreach (var requestId in new[] { "cached-1", "cached-2" })
+        {
+            var lines = await LinesOfAsync(requestId, "/v1/settings/providers", key);
+            summaries.Add(Assert.Single(lines, l => l.GetProperty("MessageTemplate").GetString()!.StartsWith("HTTP {Method}", StringComparison.Ordinal))
+                .GetProperty("Properties"));
+        }
+
+        Assert.Equal("GET", summaries[1].GetProperty("Method").GetString());
+        Assert.Equal("/v1/settings/providers", summaries[1].GetProperty("Path").GetString());
+        Assert.Equal(200, summaries[1].GetProperty("StatusCode").GetInt32());
+        Assert.Equal(workspace, summaries[1].GetProperty("WorkspaceId").GetString());
+        Assert.Equal("api_key", summaries[1].GetProperty("CredentialKind").GetString());
+        Assert.Equal(summaries[0].GetProperty("CredentialId").GetString(), summaries[1].GetProperty("CredentialId").GetString());
+        Assert.Equal("cached-2", summaries[1].GetProperty("RequestId").GetString());
     }
 
     [Fact]

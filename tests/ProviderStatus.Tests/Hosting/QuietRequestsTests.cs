@@ -4,25 +4,25 @@ using ProviderStatus.Tests.Infrastructure;
 
 namespace ProviderStatus.Tests.Hosting;
 
-/// <summary><c>RequestLogging:Summaries</c> set to <paramref name="summaries"/>.</summary>
-public abstract class QuietRequestsFixture(string summaries) : AppFixture
+/// <summary><c>RequestLogging:Summaries</c> set to <paramref name="summaries"/>, or left at its default when null.</summary>
+public abstract class QuietRequestsFixture(string? summaries) : AppFixture
 {
     protected override DatabaseKind Kind => DatabaseKind.Sqlite;
 
-    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
-    {
-        ["RequestLogging:Summaries"] = summaries,
-    };
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = summaries is null
+        ? new Dictionary<string, string?>()
+        : new Dictionary<string, string?> { ["RequestLogging:Summaries"] = summaries };
 }
 
-public sealed class FailureSummariesFixture() : QuietRequestsFixture("Failures");
+/// <summary>The default: failures only.</summary>
+public sealed class FailureSummariesFixture() : QuietRequestsFixture(null);
 
 public sealed class NoSummariesFixture() : QuietRequestsFixture("None");
 
 public sealed class FailureSummariesTests(FailureSummariesFixture fixture) : IClassFixture<FailureSummariesFixture>
 {
     [Fact]
-    public async Task Only_Requests_Answered_With_400_Or_Above_Get_A_Summary_Line()
+    public async Task By_Default_Only_Requests_Answered_With_400_Or_Above_Get_A_Summary_Line()
     {
         var key = await fixture.CreateWorkspaceWithKeyAsync(fixture.Connection("email", "gmail"));
         var etag = (await fixture.GetProvidersAsync(key)).Headers.ETag!.Tag;
