@@ -5,7 +5,7 @@ namespace ProviderStatus.Api.Hosting;
 /// <summary>Which requests end with a summary line (<see cref="RequestLoggingMiddleware"/>).</summary>
 internal enum RequestSummaries
 {
-    /// <summary>Every request: an access log, at about a fifth of a cached request's CPU.</summary>
+    /// <summary>Every request: an access log, at up to a fifth of a cached request's CPU.</summary>
     All,
 
     /// <summary>
