@@ -24,32 +24,29 @@ internal sealed class ApiKeyAuthenticator(
     /// </summary>
     public async ValueTask<AuthenticatedKey?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
     {
-        if (!ApiKeyFormat.IsWellFormed(presentedKey))
+        if (TryAuthenticateCached(presentedKey, out var caller))
         {
-            return null;
+            return caller;
         }
 
+        // A key the cache does not hold: read it, and remember what was found, "no such key" included.
         var hashBytes = ApiKeyFormat.Hash(presentedKey);
         var hash = KeyHash.From(hashBytes);
         var now = clock.GetUtcNow();
-        if (!cache.TryGet(hash, now, out var cached))
+        var generation = cache.Generation;
+        CachedKey cached;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            var generation = cache.Generation;
-            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-            {
-                cached = new CachedKey(await _findByHash(db, hashBytes, cancellationToken), now);
-            }
-
-            cache.Store(hash, cached, generation);
+            cached = new CachedKey(await _findByHash(db, hashBytes, cancellationToken), now);
         }
 
+        cache.Store(hash, cached, generation);
         return Judge(cached, hashBytes, now);
     }
 
     /// <summary>
     /// <see cref="AuthenticateAsync"/> without the database: false when only a database read can
-    /// tell; otherwise true, with the caller or null exactly as <see cref="AuthenticateAsync"/> would
-    /// give them.
+    /// tell (the key is well-formed and not in the cache); otherwise true, with the caller or null.
     /// </summary>
     public bool TryAuthenticateCached(string presentedKey, out AuthenticatedKey? caller)
     {
