@@ -43,8 +43,9 @@ if (isCommand)
     }
 }
 
-app.UseErrorEnvelope();
+app.UseExceptionEnvelope();
 app.UseCachedAnswers();
+app.UseStatusCodeEnvelope();
 app.UseApiDocument();
 app.UseRouting();
 app.UseAuthentication();

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
+using System.Text.Json.Serialization.Metadata;
+using ProviderStatus.Api.Hosting;
 
 namespace ProviderStatus.Api.Errors;
 
@@ -32,15 +32,17 @@ internal static class ApiError
 {
     private const int MaxEchoedLength = 200;
 
+    private static readonly JsonTypeInfo<ErrorResponse> ErrorJson =
+        (JsonTypeInfo<ErrorResponse>)JsonExtensions.ApiOptions.GetTypeInfo(typeof(ErrorResponse));
+
     /// <remarks>
     /// The body is serialized first and sent with its length in one write: an error is small, and a
-    /// flood of bad keys should cost as little as possible.
+    /// flood of bad keys should cost as little as possible (which is also why this does not reach for
+    /// the request's services, whose scope would be created for this alone).
     /// </remarks>
     public static Task WriteAsync(HttpContext context, int statusCode, string code, string message)
     {
-        var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var body = JsonSerializer.SerializeToUtf8Bytes(
-            new ErrorResponse(new ErrorBody(code, message, context.TraceIdentifier)), json.GetTypeInfo(typeof(ErrorResponse)));
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse(new ErrorBody(code, message, context.TraceIdentifier)), ErrorJson);
 
         var response = context.Response;
         response.StatusCode = statusCode;

@@ -10,11 +10,9 @@ internal static partial class ErrorHandlingExtensions
 
     /// <summary>
     /// Turns unhandled exceptions into <c>500 internal_error</c> (the exception is logged by the
-    /// framework, never shown) and every empty error response of the framework itself, such as an
-    /// unknown path or method, into the error envelope.
+    /// framework, never shown) or, when the database is unavailable, <c>503 service_unavailable</c>.
     /// </summary>
-    public static IApplicationBuilder UseErrorEnvelope(this IApplicationBuilder app)
-    {
+    public static IApplicationBuilder UseExceptionEnvelope(this IApplicationBuilder app) =>
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = WriteUnhandledException,
@@ -23,9 +21,13 @@ internal static partial class ErrorHandlingExtensions
             // warning line below rather than as an error with a stack trace for every request.
             SuppressDiagnosticsCallback = context => DatabaseFailures.IsUnavailable(context.Exception),
         });
+
+    /// <summary>
+    /// Turns every empty error response of the framework itself, such as an unknown path or method,
+    /// into the error envelope. Middleware that only ever writes complete responses can run ahead of it.
+    /// </summary>
+    public static IApplicationBuilder UseStatusCodeEnvelope(this IApplicationBuilder app) =>
         app.UseStatusCodePages(context => WriteStatusCode(context.HttpContext));
-        return app;
-    }
 
     private static Task WriteUnhandledException(HttpContext context)
     {

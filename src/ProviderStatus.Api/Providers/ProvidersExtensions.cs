@@ -16,8 +16,9 @@ internal static class ProvidersExtensions
 
     /// <summary>
     /// Repeated API-key requests for a cached answer are answered here (see
-    /// <see cref="CachedAnswerMiddleware"/>); after the error envelope, so that a failure is still
-    /// answered as one, and ahead of routing and the framework's checks.
+    /// <see cref="CachedAnswerMiddleware"/>); after the exception envelope, so that a failure is still
+    /// answered as one, and ahead of the status-code envelope (its answers are always complete, so
+    /// there is nothing for that one to fill in), routing and the framework's checks.
     /// </summary>
     public static IApplicationBuilder UseCachedAnswers(this IApplicationBuilder app) => app.UseMiddleware<CachedAnswerMiddleware>();
 }
