@@ -23,6 +23,8 @@ internal static class RequestContextExtensions
     {
         services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, RequestContextStartupFilter>());
         services.AddValidatedOptions<RequestLoggingOptions, RequestLoggingOptions.Validator>(RequestLoggingOptions.Section);
+        services.AddSingleton<RepeatedFailures>();
+        services.AddHostedService(sp => sp.GetRequiredService<RepeatedFailures>());
         return services;
     }
 }

@@ -10,12 +10,14 @@ namespace ProviderStatus.Api.Hosting;
 /// Puts the request id on every log line written while the request is handled, and ends each request
 /// with one summary line: method, path, status, elapsed time, request id, workspace and credential.
 /// <see cref="RequestLoggingOptions.Summaries"/> chooses which requests get it: by default those that
-/// failed, or all, or none.
+/// failed (with repeats of the same failure counted by <see cref="RepeatedFailures"/> rather than
+/// written one by one), or all, or none.
 /// Never the query string or headers (keys in any logged value are masked by
 /// <see cref="SecretMaskingEnricher"/>). The summary is built as a Serilog event directly, from a
-/// template parsed once: by default it is written for every request.
+/// template parsed once: it may be written for every request.
 /// </summary>
-internal sealed class RequestLoggingMiddleware(RequestDelegate next, Serilog.ILogger logger, TimeProvider clock, IOptions<RequestLoggingOptions> options)
+internal sealed class RequestLoggingMiddleware(
+    RequestDelegate next, Serilog.ILogger logger, TimeProvider clock, IOptions<RequestLoggingOptions> options, RepeatedFailures repeats)
 {
     private static readonly MessageTemplate Summary = new MessageTemplateParser().Parse(
         "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms (workspace {WorkspaceId}, {CredentialKind} {CredentialId})");
@@ -34,19 +36,26 @@ internal sealed class RequestLoggingMiddleware(RequestDelegate next, Serilog.ILo
         }
         finally
         {
-            if (Summarizes(context.Response.StatusCode) && _log.IsEnabled(LogEventLevel.Information))
+            var status = context.Response.StatusCode;
+            if (Summarizes(status) && _log.IsEnabled(LogEventLevel.Information))
             {
                 var user = context.User;
-                _log.Write(new LogEvent(clock.GetUtcNow(), LogEventLevel.Information, null, Summary,
-                [
-                    Property("Method", context.Request.Method),
-                    Property("Path", context.Request.Path.Value ?? ""),
-                    Property("StatusCode", context.Response.StatusCode),
-                    Property("ElapsedMs", clock.GetElapsedTime(started).TotalMilliseconds),
-                    Property("WorkspaceId", user.FindFirst(CallerClaims.WorkspaceId)?.Value),
-                    Property("CredentialKind", user.FindFirst(CallerClaims.CredentialKind)?.Value),
-                    Property("CredentialId", user.FindFirst(CallerClaims.CredentialId)?.Value),
-                ]));
+                var kind = new FailureKind(context.Request.Method, context.Request.Path.Value ?? "", status,
+                    user.FindFirst(CallerClaims.WorkspaceId)?.Value, user.FindFirst(CallerClaims.CredentialKind)?.Value,
+                    user.FindFirst(CallerClaims.CredentialId)?.Value);
+                if (_summaries == RequestSummaries.All || repeats.ShouldWrite(kind))
+                {
+                    _log.Write(new LogEvent(clock.GetUtcNow(), LogEventLevel.Information, null, Summary,
+                    [
+                        Property("Method", kind.Method),
+                        Property("Path", kind.Path),
+                        Property("StatusCode", status),
+                        Property("ElapsedMs", clock.GetElapsedTime(started).TotalMilliseconds),
+                        Property("WorkspaceId", kind.WorkspaceId),
+                        Property("CredentialKind", kind.CredentialKind),
+                        Property("CredentialId", kind.CredentialId),
+                    ]));
+                }
             }
         }
     }
@@ -58,5 +67,5 @@ internal sealed class RequestLoggingMiddleware(RequestDelegate next, Serilog.ILo
         _ => false,
     };
 
-    private static LogEventProperty Property(string name, object? value) => new(name, new ScalarValue(value));
+    private static LogEventProperty Property(string name, object? value) => RepeatedFailures.Property(name, value);
 }

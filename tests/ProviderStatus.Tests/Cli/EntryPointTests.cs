@@ -104,6 +104,7 @@ public sealed class EntryPointTests : IDisposable
     [InlineData("Cache__Responses", "maybe", "'maybe' at 'Cache:Responses' to type 'System.Boolean'")]
     [InlineData("RequestLogging__Summaries", "sometimes", "'sometimes' at 'RequestLogging:Summaries'")]
     [InlineData("RequestLogging__Summaries", "7", "RequestLogging:Summaries must be All, Failures or None.")]
+    [InlineData("RequestLogging__RepeatWindowSeconds", "-1", "RequestLogging:RepeatWindowSeconds must be between 0 (write every failure) and 3600.")]
     public async Task A_Bad_Setting_Stops_The_Service_With_One_Line_Naming_The_Key(string variable, string value, string message)
     {
         var environment = new Dictionary<string, string>(Sqlite) { [variable] = value, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" };

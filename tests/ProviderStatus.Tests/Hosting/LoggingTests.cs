@@ -69,6 +69,19 @@ public sealed class LoggingTests(VerboseLoggingFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task With_Summaries_For_All_A_Repeated_Failure_Is_Written_Every_Time()
+    {
+        foreach (var requestId in new[] { "refused-1", "refused-2", "refused-3" })
+        {
+            var lines = await LinesOfAsync(requestId, "/v1/settings/providers", "wbk_5qZKIHUk6F60N21NN0lDtJ1PbpWg");
+            var summary = Assert.Single(lines, l => l.GetProperty("MessageTemplate").GetString()!.StartsWith("HTTP {Method}", StringComparison.Ordinal))
+                .GetProperty("Properties");
+            Assert.Equal(401, summary.GetProperty("StatusCode").GetInt32());
+            Assert.Equal(requestId, summary.GetProperty("RequestId").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Every_Line_Written_While_Handling_A_Request_Carries_Its_Request_Id()
     {
         var key = await fixture.CreateWorkspaceWithKeyAsync(fixture.Connection("email", "gmail"));
