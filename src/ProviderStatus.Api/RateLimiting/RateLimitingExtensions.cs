@@ -41,7 +41,9 @@ internal static class RateLimitingExtensions
             return kind == CredentialKinds.Jwt ? $"jwt:{user.GetWorkspaceId()}:{id}" : $"key:{id}";
         }
 
-        return $"ip:{context.Connection.RemoteIpAddress}";
+        // ToString, not interpolation: the address caches its text, which a flood of bad keys from one
+        // connection would otherwise format again for every request.
+        return "ip:" + context.Connection.RemoteIpAddress?.ToString();
     }
 
     private static PartitionedRateLimiter<HttpContext> CreateLimiter(RateLimitingOptions options, TimeProvider clock) =>
