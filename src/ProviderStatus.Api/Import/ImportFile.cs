@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
@@ -27,6 +28,8 @@ internal static partial class ImportFile
     private const int MaxErrorLength = 2000;
     private const int MaxShownValueLength = 80;
 
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
+
     private static readonly string[] RootFields = ["workspaces"];
     private static readonly string[] WorkspaceFields = ["id", "name", "connections"];
     private static readonly string[] ConnectionFields =
@@ -39,37 +42,52 @@ internal static partial class ImportFile
     /// The file as it was read: UTF-8, with or without a byte order mark. Bytes that are not UTF-8
     /// refuse the file rather than turning into replacement characters in stored names.
     /// </summary>
-    public static ImportDocument Parse(ReadOnlySpan<byte> file)
+    public static ImportDocument Parse(ReadOnlyMemory<byte> file)
     {
         ReadOnlySpan<byte> byteOrderMark = [0xEF, 0xBB, 0xBF];
-        if (file.StartsWith(byteOrderMark))
+        if (file.Span.StartsWith(byteOrderMark))
         {
             file = file[byteOrderMark.Length..];
         }
 
-        var text = new char[file.Length];
-        if (Utf8.ToUtf16(file, text, out var read, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+        if (!Utf8.IsValid(file.Span))
         {
-            var before = file[..read];
-            var lineStart = before.LastIndexOf((byte)'\n') + 1;
-            throw new ImportFileException("$", $"not valid UTF-8 (line {before.Count((byte)'\n') + 1}, byte {read - lineStart + 1})");
+            throw NotUtf8(file.Span);
         }
 
-        return Parse(new string(text, 0, written));
+        // Parsed in place: the bytes are neither decoded to text nor copied.
+        return Read(ParseJson(() => JsonDocument.Parse(file, DocumentOptions)));
     }
 
-    public static ImportDocument Parse(string json)
+    public static ImportDocument Parse(string json) => Read(ParseJson(() => JsonDocument.Parse(json, DocumentOptions)));
+
+    private static ImportFileException NotUtf8(ReadOnlySpan<byte> file)
     {
-        JsonDocument document;
+        var read = 0;
+        while (Rune.DecodeFromUtf8(file[read..], out _, out var consumed) == OperationStatus.Done)
+        {
+            read += consumed;
+        }
+
+        var before = file[..read];
+        var lineStart = before.LastIndexOf((byte)'\n') + 1;
+        return new ImportFileException("$", $"not valid UTF-8 (line {before.Count((byte)'\n') + 1}, byte {read - lineStart + 1})");
+    }
+
+    private static JsonDocument ParseJson(Func<JsonDocument> parse)
+    {
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            return parse();
         }
         catch (JsonException e)
         {
             throw new ImportFileException("$", $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
         }
+    }
 
+    private static ImportDocument Read(JsonDocument document)
+    {
         using (document)
         {
             var root = Fields(document.RootElement, "$", RootFields);
