@@ -131,8 +131,7 @@ internal static partial class DatabaseExtensions
         if (db.Database.IsSqlite())
         {
             await db.MigrateAsync(cancellationToken);
-            var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
-            LogEmbeddedDatabase(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseExtensions).FullName!), Path.GetFullPath(file));
+            LogEmbeddedDatabase(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseExtensions).FullName!), EmbeddedDatabasePath(services));
         }
     }
 
@@ -155,12 +154,18 @@ internal static partial class DatabaseExtensions
         }
         catch (Exception e) when (e is DbException or UnauthorizedAccessException)
         {
-            var connectionString = services.GetRequiredService<IOptions<ConnectionStringOptions>>().Value
-                .SqliteConnectionString(services.GetRequiredService<IHostEnvironment>().ContentRootPath);
-            var path = Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
-            await error.WriteLineAsync($"Startup error: the embedded SQLite database {path} cannot be used: {e.GetBaseException().Message}");
+            await error.WriteLineAsync(
+                $"Startup error: the embedded SQLite database {EmbeddedDatabasePath(services)} cannot be used: {e.GetBaseException().Message}");
             return false;
         }
+    }
+
+    /// <summary>The embedded database's file as a full path, from the same settings the contexts are built from.</summary>
+    private static string EmbeddedDatabasePath(IServiceProvider services)
+    {
+        var connectionString = services.GetRequiredService<IOptions<ConnectionStringOptions>>().Value
+            .SqliteConnectionString(services.GetRequiredService<IHostEnvironment>().ContentRootPath);
+        return Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
