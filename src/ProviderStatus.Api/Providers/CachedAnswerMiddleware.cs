@@ -23,15 +23,13 @@ namespace ProviderStatus.Api.Providers;
 /// </remarks>
 internal sealed class CachedAnswerMiddleware(RequestDelegate next, ApiKeyAuthenticator keys, ProviderResponses responses, RequestQuota quota)
 {
-    private const string Path = "/v1/settings/providers";
-
     /// <summary>The one form of each category filter taken here; any other spelling goes down the pipeline.</summary>
     private static readonly string[] CategoryQueries = [.. ProviderCategories.All.Select(category => "?category=" + category)];
 
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsGet(request.Method) || !string.Equals(request.Path.Value, Path, StringComparison.Ordinal)
+        if (!HttpMethods.IsGet(request.Method) || !string.Equals(request.Path.Value, ProvidersApi.Path, StringComparison.Ordinal)
             || !TryReadCategory(request.QueryString, out var category) || request.Headers.Origin.Count > 0
             || BearerToken.Read(request).Token is not { } token || !token.StartsWith(ApiKeyFormat.Prefix, StringComparison.Ordinal)
             || !keys.TryAuthenticateCached(token, out var caller))

@@ -11,10 +11,16 @@ namespace ProviderStatus.Api.Providers;
 
 internal static class ProvidersApi
 {
+    private const string GroupPrefix = "/v1/settings";
+    private const string ProvidersRoute = "/providers";
+
+    /// <summary>The endpoint's path, also matched by <see cref="CachedAnswerMiddleware"/>.</summary>
+    public const string Path = GroupPrefix + ProvidersRoute;
+
     public static RouteGroupBuilder MapProviders(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/settings").RequirePermission(Permissions.ReadSettings).WithTags("Providers");
-        group.MapGet("/providers", ListProviders)
+        var group = routes.MapGroup(GroupPrefix).RequirePermission(Permissions.ReadSettings).WithTags("Providers");
+        group.MapGet(ProvidersRoute, ListProviders)
             .WithName("ListProviders")
             .WithSummary("List the workspace's provider connections")
             .WithDescription("Every provider connection of the caller's workspace with its health, optionally for one category. " +
@@ -31,7 +37,7 @@ internal static class ProvidersApi
         // HEAD answers exactly as GET does, headers and status alike, and Kestrel leaves out the body
         // (RFC 9110 9.3.2): uptime monitors and `curl -I` probe with it. Kept out of the OpenAPI
         // document, which describes GET.
-        group.MapMethods("/providers", [HttpMethods.Head], ListProviders).ExcludeFromDescription();
+        group.MapMethods(ProvidersRoute, [HttpMethods.Head], ListProviders).ExcludeFromDescription();
         return group;
     }
 
