@@ -36,6 +36,9 @@ internal sealed class ChangeFeed(ResponseCache responses, KeyCache keys)
     }
 
     /// <summary>Applies one notification received from the channel.</summary>
+    /// <summary>Raised once a notification has been applied; tests wait on it to know the feed has caught up.</summary>
+    public event Action<string>? Applied;
+
     public void Apply(string payload, Guid instance, CacheFreshness freshness)
     {
         if (payload.StartsWith("w:", StringComparison.Ordinal))
@@ -51,6 +54,8 @@ internal sealed class ChangeFeed(ResponseCache responses, KeyCache keys)
         {
             freshness.Confirm(new DateTimeOffset(ticks, TimeSpan.Zero));
         }
+
+        Applied?.Invoke(payload);
     }
 
     /// <summary>Forgets everything: used when notifications may have been missed.</summary>

@@ -21,6 +21,7 @@ public sealed class DatabaseQueryCountTests(VerboseLoggingFixture fixture) : ICl
     public async Task An_Unknown_Key_Costs_One_Lookup_Then_None()
     {
         var unknown = ApiKeyFormat.Generate();
+        await fixture.ChangesDeliveredAsync();
 
         var first = await CommandsForAsync(unknown, HttpStatusCode.Unauthorized);
         var second = await CommandsForAsync(unknown, HttpStatusCode.Unauthorized);
@@ -33,6 +34,7 @@ public sealed class DatabaseQueryCountTests(VerboseLoggingFixture fixture) : ICl
     public async Task A_Repeated_Request_With_A_Valid_Key_Costs_No_Query()
     {
         var key = await fixture.CreateWorkspaceWithKeyAsync(fixture.Connection("email", "gmail"));
+        await fixture.ChangesDeliveredAsync();
 
         var first = await CommandsForAsync(key, HttpStatusCode.OK);
         var second = await CommandsForAsync(key, HttpStatusCode.OK);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ProviderStatus.Api.ApiKeys;
 using ProviderStatus.Api.Authentication;
+using ProviderStatus.Api.Caching;
 using ProviderStatus.Api.Cli;
 using ProviderStatus.Api.Data;
 using ProviderStatus.Api.Import;
@@ -157,6 +158,55 @@ public abstract class AppFixture : IAsyncLifetime
         var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>()
             .CreateAsync(workspaceId, "test", permissions ?? [Permissions.ReadSettings], expiresAt, CancellationToken.None);
         return created.Secret;
+    }
+
+    /// <summary>
+    /// On PostgreSQL, waits until the service's change listener has applied every change notified so
+    /// far, so that a late notification of a test's own setup cannot evict what the test cached after
+    /// it. PostgreSQL delivers notifications in commit order, so once a marker sent now has been
+    /// applied, so has everything before it. The marker is sent again until it arrives: one sent
+    /// before the listener has started listening is never delivered.
+    /// </summary>
+    public async Task ChangesDeliveredAsync()
+    {
+        if (Database != DatabaseKind.Postgres)
+        {
+            return;
+        }
+
+        var feed = App.Services.GetRequiredService<ChangeFeed>();
+        var marker = $"test:{Guid.NewGuid():N}";
+        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnApplied(string payload)
+        {
+            if (payload == marker)
+            {
+                applied.TrySetResult();
+            }
+        }
+
+        feed.Applied += OnApplied;
+        try
+        {
+            await using var connection = new NpgsqlConnection(App.ConnectionString);
+            await connection.OpenAsync();
+            for (var attempt = 0; !applied.Task.IsCompleted; attempt++)
+            {
+                Assert.True(attempt < 600, "The service's change listener did not apply a notification within a minute.");
+                await using (var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @marker)", connection))
+                {
+                    notify.Parameters.AddWithValue("channel", ChangeFeed.Channel);
+                    notify.Parameters.AddWithValue("marker", marker);
+                    await notify.ExecuteNonQueryAsync();
+                }
+
+                await Task.WhenAny(applied.Task, Task.Delay(100));
+            }
+        }
+        finally
+        {
+            feed.Applied -= OnApplied;
+        }
     }
 
     public async Task<string> CreateWorkspaceWithKeyAsync(params ConnectionSpec[] connections) =>

@@ -33,6 +33,7 @@ public abstract class CachedAnswerTests(AppFixture fixture)
 
         // Another workspace with the same connections has the same answer, so its ETag is this one's.
         var etag = withETag ? (await fixture.GetProvidersAsync(await fixture.CreateWorkspaceWithKeyAsync(connections), query)).Headers.ETag : null;
+        await fixture.ChangesDeliveredAsync();
         Task<HttpResponseMessage> Send() => fixture.SendAsync(HttpMethod.Get, Path + query, key, request =>
         {
             if (etag is not null)
@@ -54,6 +55,7 @@ public abstract class CachedAnswerTests(AppFixture fixture)
     public async Task A_Key_The_Key_Cache_Knows_To_Be_Bad_Is_Refused_From_It_As_The_Endpoint_Refuses_It()
     {
         var unknown = ApiKeyFormat.Generate();
+        await fixture.ChangesDeliveredAsync();
 
         var fromEndpoint = await fixture.GetProvidersAsync(unknown);
         var fromCaches = await fixture.GetProvidersAsync(unknown);
@@ -82,6 +84,7 @@ public abstract class CachedAnswerTests(AppFixture fixture)
     {
         var workspace = await fixture.CreateWorkspaceAsync(fixture.Connection("email", "gmail"));
         var key = await fixture.CreateKeyAsync(workspace);
+        await fixture.ChangesDeliveredAsync();
         await fixture.GetProvidersAsync(key);
         await fixture.GetProvidersAsync(key, "?category=email");
         Assert.Equal("none", Responses.Header(await fixture.GetProvidersAsync(key), Endpoint));
@@ -103,6 +106,7 @@ public abstract class CachedAnswerTests(AppFixture fixture)
     public async Task Each_Request_Counts_Once_Against_The_Rate_Limit_Whichever_Path_Answers_It()
     {
         var key = await fixture.CreateWorkspaceWithKeyAsync(fixture.Connection("email", "gmail"));
+        await fixture.ChangesDeliveredAsync();
 
         var responses = new[]
         {
