@@ -18,6 +18,7 @@ internal sealed record ScenarioResult(
     long Errors,
     double? CpuSecondsPer1000,
     double? QueriesPer1000,
+    double? DatabaseCpuSecondsPer1000,
     double? MemoryMegabytes = null,
     double? MemoryGrowthMegabytes = null,
     double? PairedRatio = null);
@@ -28,8 +29,11 @@ internal sealed record ScenarioResult(
 /// </summary>
 internal delegate Task<double> BaselineRound();
 
-/// <summary>Runs a scenario (a warm-up, then the timed run) and measures the server around the timed run.</summary>
-internal sealed partial class Measurements(BenchOptions options, string connectionString)
+/// <summary>
+/// Runs a scenario (a warm-up, then the timed run) and measures the server, and the PostgreSQL server
+/// whose postmaster is <paramref name="databasePid"/>, around the timed run.
+/// </summary>
+internal sealed partial class Measurements(BenchOptions options, string connectionString, int databasePid)
 {
     /// <summary>
     /// With a <paramref name="baseline"/>, each round is paired with a baseline round run just before
@@ -45,14 +49,13 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
         await Wrk.RunAsync(url, connections, options.WarmupSeconds, headers, script, scriptArgument);
         var rounds = new List<LoadResult>();
         var ratios = new List<double>();
-        var (cpu, queries) = (0.0, 0L);
+        var usage = new Usage(0, 0, 0);
         for (var round = 0; round < options.Rounds; round++)
         {
             var baselineRate = baseline is null ? 0 : await baseline();
-            var (cpuBefore, queriesBefore) = (ProcessStats.CpuSeconds(pid), await QueriesAsync());
+            var before = await UsageAsync(pid);
             var load = await Wrk.RunAsync(url, connections, options.Seconds, headers, script, scriptArgument);
-            cpu += ProcessStats.CpuSeconds(pid) - cpuBefore;
-            queries += await QueriesAsync() - queriesBefore;
+            usage += await UsageAsync(pid) - before;
             rounds.Add(load);
             if (baselineRate > 0)
             {
@@ -60,7 +63,7 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
             }
         }
 
-        return Result(name, description, connections, Median(rounds), cpu, queries) with
+        return Result(name, description, connections, Median(rounds), usage) with
         {
             MemoryMegabytes = ProcessStats.RssMegabytes(pid),
             PairedRatio = ratios.Count > 0 ? Median(ratios) : null,
@@ -93,9 +96,9 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
                 samples.Add(ProcessStats.RssMegabytes(pid));
             }
         });
-        var (cpu, queries) = (ProcessStats.CpuSeconds(pid), await QueriesAsync());
+        var before = await UsageAsync(pid);
         var load = await Wrk.RunAsync(url, 256, options.SustainedSeconds, headers);
-        var result = Result(name, description, 256, load, ProcessStats.CpuSeconds(pid) - cpu, await QueriesAsync() - queries);
+        var result = Result(name, description, 256, load, await UsageAsync(pid) - before);
         await sampling.CancelAsync();
         await sampler;
 
@@ -117,7 +120,7 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
     }
 
     public static ScenarioResult PeakMemory(string name, string description, int pid) =>
-        new(name, description, 0, 0, 0, 0, 0, 0, 0, null, null, ProcessStats.PeakRssMegabytes(pid));
+        new(name, description, 0, 0, 0, 0, 0, 0, 0, null, null, null, ProcessStats.PeakRssMegabytes(pid));
 
     /// <summary>P: pgbench with prepared statements, running the endpoint's own query for one workspace.</summary>
     public async Task<ScenarioResult> PgbenchAsync(string name, string description, string database, string workspaceId)
@@ -125,14 +128,18 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
         Console.WriteLine($"{name}: {description}...");
         await PgbenchRunAsync(database, workspaceId, options.WarmupSeconds);
         var rounds = new List<(double Tps, double LatencyMs, long Transactions)>();
+        var databaseCpu = 0.0;
         for (var round = 0; round < options.Rounds; round++)
         {
+            var before = ProcessStats.ProcessTreeCpuSeconds(databasePid);
             rounds.Add(await PgbenchRunAsync(database, workspaceId, options.Seconds));
+            databaseCpu += ProcessStats.ProcessTreeCpuSeconds(databasePid) - before;
         }
 
         var median = rounds.OrderBy(r => r.Tps).ElementAt(rounds.Count / 2);
+        var transactions = rounds.Sum(r => r.Transactions);
         return new ScenarioResult(name, description, options.Connections, median.Tps, median.LatencyMs, double.NaN,
-            rounds.Sum(r => r.Transactions), 0, 0, null, 1000);
+            transactions, 0, 0, null, 1000, databaseCpu / transactions * 1000);
     }
 
     /// <summary>One timed pgbench round, for pairing with a scenario's rounds.</summary>
@@ -183,10 +190,26 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
             SocketErrors = rounds.Sum(r => r.SocketErrors),
         };
 
-    private static ScenarioResult Result(string name, string description, int connections, LoadResult load, double cpuSeconds, long queries) =>
+    private static ScenarioResult Result(string name, string description, int connections, LoadResult load, Usage usage) =>
         new(name, description, connections, load.RequestsPerSecond, load.P50Ms, load.P99Ms, load.Requests, load.Non2xx, load.SocketErrors,
-            load.Requests == 0 ? null : cpuSeconds / load.Requests * 1000,
-            load.Requests == 0 ? null : queries * 1000.0 / load.Requests);
+            load.Requests == 0 ? null : usage.CpuSeconds / load.Requests * 1000,
+            load.Requests == 0 ? null : usage.Queries * 1000.0 / load.Requests,
+            load.Requests == 0 ? null : usage.DatabaseCpuSeconds / load.Requests * 1000);
+
+    /// <summary>What a server and the database have used so far; the difference of two readings is what a round used.</summary>
+    private readonly record struct Usage(double CpuSeconds, long Queries, double DatabaseCpuSeconds)
+    {
+        public static Usage operator +(Usage a, Usage b) => new(a.CpuSeconds + b.CpuSeconds, a.Queries + b.Queries, a.DatabaseCpuSeconds + b.DatabaseCpuSeconds);
+
+        public static Usage operator -(Usage a, Usage b) => new(a.CpuSeconds - b.CpuSeconds, a.Queries - b.Queries, a.DatabaseCpuSeconds - b.DatabaseCpuSeconds);
+    }
+
+    /// <summary>
+    /// The server's CPU, its statements, and the database's CPU. The latter is read last, so a round
+    /// counts the CPU of one statistics query (its closing reading's), a fraction of a millisecond.
+    /// </summary>
+    private async Task<Usage> UsageAsync(int pid) =>
+        new(ProcessStats.CpuSeconds(pid), await QueriesAsync(), ProcessStats.ProcessTreeCpuSeconds(databasePid));
 
     /// <summary>Statements the service has run against the benchmark database, from pg_stat_statements.</summary>
     private async Task<long> QueriesAsync()

@@ -44,7 +44,7 @@ var service = new Dictionary<string, string>
 var serviceUrl = new Uri("http://127.0.0.1:5180");
 var path = new Uri(serviceUrl, "/v1/settings/providers");
 var results = new List<ScenarioResult>();
-var measure = new Measurements(options, connectionString);
+var measure = new Measurements(options, connectionString, cluster.ServerProcessId);
 
 await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service.log"), service, "/health/ready"))
 {

@@ -54,8 +54,8 @@ internal sealed record Report(string Table, string Json)
         }).ToList();
 
         var table = new StringBuilder();
-        table.AppendLine("| scenario | conns | req/s | p50 ms | p99 ms | non-2xx | errors | CPU s/1k req | DB queries/1k req | memory MB | ratio | goal |");
-        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        table.AppendLine("| scenario | conns | req/s | p50 ms | p99 ms | non-2xx | errors | CPU s/1k req | DB queries/1k req | DB CPU s/1k req | memory MB | ratio | goal |");
+        table.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var row in rows)
         {
             var r = row.Result;
@@ -69,7 +69,7 @@ internal sealed record Report(string Table, string Json)
             var memory = r.MemoryMegabytes is { } m ? (r.MemoryGrowthMegabytes is { } grow ? $"{m:0} ({grow:+0.0;-0.0})" : $"{m:0}") : "";
             table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {(r.Connections > 0 ? r.Connections : "")} | {Number(r.RequestsPerSecond, "N0")} | " +
                 $"{Number(r.P50Ms, "0.00")} | {Number(r.P99Ms, "0.00")} | {(r.Requests > 0 ? r.Non2xx : "")} | {(r.Requests > 0 ? r.Errors : "")} | " +
-                $"{Number(r.CpuSecondsPer1000, "0.000")} | {Number(r.QueriesPer1000, "0.0")} | {memory} | " +
+                $"{Number(r.CpuSecondsPer1000, "0.000")} | {Number(r.QueriesPer1000, "0.0")} | {Number(r.DatabaseCpuSecondsPer1000, "0.000")} | {memory} | " +
                 $"{(row.Ratio is { } ratio ? $"{ratio:0.00} × {row.Goal!.Baseline}" : "")} | {goalText} |");
         }
 

@@ -79,6 +79,10 @@ public sealed class PostgresCluster
             "-o", $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
                 + string.Concat(_serverSettings.Select(setting => $" -c {setting}")));
 
+    /// <summary>The running server's postmaster process, from the first line of <c>postmaster.pid</c>.</summary>
+    public int ServerProcessId =>
+        int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+
     public Task StopServerAsync() => PgAsync("pg_ctl", "-D", _dataDirectory, "-w", "-m", "fast", "stop");
 
     /// <summary>
