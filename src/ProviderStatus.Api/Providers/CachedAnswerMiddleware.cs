@@ -29,7 +29,7 @@ internal sealed class CachedAnswerMiddleware(RequestDelegate next, ApiKeyAuthent
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HttpMethods.IsGet(request.Method) || !string.Equals(request.Path.Value, ProvidersApi.Path, StringComparison.Ordinal)
+        if (!HttpMethods.IsGet(request.Method) || !string.Equals(request.Path.Value, ProvidersApi.ListPath, StringComparison.Ordinal)
             || !TryReadCategory(request.QueryString, out var category) || request.Headers.Origin.Count > 0
             || BearerToken.Read(request).Token is not { } token || !token.StartsWith(ApiKeyFormat.Prefix, StringComparison.Ordinal)
             || !keys.TryAuthenticateCached(token, out var caller))

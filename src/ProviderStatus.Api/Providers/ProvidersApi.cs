@@ -15,7 +15,7 @@ internal static class ProvidersApi
     private const string ProvidersRoute = "/providers";
 
     /// <summary>The endpoint's path, also matched by <see cref="CachedAnswerMiddleware"/>.</summary>
-    public const string Path = GroupPrefix + ProvidersRoute;
+    public const string ListPath = GroupPrefix + ProvidersRoute;
 
     public static RouteGroupBuilder MapProviders(this IEndpointRouteBuilder routes)
     {
