@@ -211,7 +211,12 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
     private async Task<Usage> UsageAsync(int pid) =>
         new(ProcessStats.CpuSeconds(pid), await QueriesAsync(), ProcessStats.ProcessTreeCpuSeconds(databasePid));
 
-    /// <summary>Statements the service has run against the benchmark database, from pg_stat_statements.</summary>
+    /// <summary>
+    /// Statements run against the benchmark database, from pg_stat_statements, except the harness's
+    /// own and the service's background work, which no request causes and whose rate is bounded by
+    /// time: the change channel's pings and notifications (pg_notify), and the batched write of
+    /// keys' last use. Anything else, a request's lookup or a reset before a statement, counts.
+    /// </summary>
     private async Task<long> QueriesAsync()
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -219,7 +224,9 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
         await using var command = new NpgsqlCommand("""
             SELECT coalesce(sum(s.calls), 0)::bigint FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
             WHERE d.datname = current_database() AND s.query NOT ILIKE '%pg_stat_statements%' AND s.query NOT ILIKE '%pg_notify%'
+              AND s.query <> $1
             """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = ProviderStatus.Api.ApiKeys.KeyUsage.PostgresFlushStatement });
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
