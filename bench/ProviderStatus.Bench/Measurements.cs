@@ -35,6 +35,9 @@ internal delegate Task<double> BaselineRound();
 /// </summary>
 internal sealed partial class Measurements(BenchOptions options, string connectionString, int databasePid)
 {
+    /// <summary>Without a reset on return to the pool, whose DISCARD ALL would count as a statement of the round.</summary>
+    private readonly string _statisticsConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ToString();
+
     /// <summary>
     /// With a <paramref name="baseline"/>, each round is paired with a baseline round run just before
     /// it, and the ratio reported is the median of the rounds' ratios: this machine's speed drifts by
@@ -219,7 +222,7 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
     /// </summary>
     private async Task<long> QueriesAsync()
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(_statisticsConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             SELECT coalesce(sum(s.calls), 0)::bigint FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
