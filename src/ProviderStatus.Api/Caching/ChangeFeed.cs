@@ -35,10 +35,10 @@ internal sealed class ChangeFeed(ResponseCache responses, KeyCache keys)
         }
     }
 
-    /// <summary>Applies one notification received from the channel.</summary>
     /// <summary>Raised once a notification has been applied; tests wait on it to know the feed has caught up.</summary>
     public event Action<string>? Applied;
 
+    /// <summary>Applies one notification received from the channel.</summary>
     public void Apply(string payload, Guid instance, CacheFreshness freshness)
     {
         if (payload.StartsWith("w:", StringComparison.Ordinal))
