@@ -6,8 +6,11 @@ using Serilog.Parsing;
 
 namespace ProviderStatus.Api.Hosting;
 
-/// <summary>What makes two failure summaries the same but for their request id and timing.</summary>
-internal readonly record struct FailureKind(
+/// <summary>
+/// What makes two request summaries alike but for their request id and timing; <see cref="RepeatedFailures"/>
+/// counts failures that are alike instead of writing each.
+/// </summary>
+internal readonly record struct SummaryKind(
     string Method, string Path, int StatusCode, string? WorkspaceId, string? CredentialKind, string? CredentialId);
 
 /// <summary>
@@ -31,10 +34,10 @@ internal sealed class RepeatedFailures(Serilog.ILogger logger, TimeProvider cloc
     private readonly Serilog.ILogger _log = logger.ForContext<RequestLoggingMiddleware>();
     private readonly int _windowSeconds = options.Value.RepeatWindowSeconds;
     private readonly Lock _gate = new();
-    private Dictionary<FailureKind, int> _counts = [];
+    private Dictionary<SummaryKind, int> _counts = [];
 
     /// <summary>True when this failure's summary is to be written; false when it has been counted instead.</summary>
-    public bool ShouldWrite(in FailureKind kind)
+    public bool ShouldWrite(in SummaryKind kind)
     {
         if (_windowSeconds == 0)
         {
@@ -62,7 +65,7 @@ internal sealed class RepeatedFailures(Serilog.ILogger logger, TimeProvider cloc
     /// <summary>Ends the window: writes a line for each kind that repeated in it.</summary>
     public void Flush()
     {
-        Dictionary<FailureKind, int> ended;
+        Dictionary<SummaryKind, int> ended;
         lock (_gate)
         {
             if (_counts.Count == 0)

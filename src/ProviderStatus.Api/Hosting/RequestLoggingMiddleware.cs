@@ -40,7 +40,7 @@ internal sealed class RequestLoggingMiddleware(
             if (Summarizes(status) && _log.IsEnabled(LogEventLevel.Information))
             {
                 var user = context.User;
-                var kind = new FailureKind(context.Request.Method, context.Request.Path.Value ?? "", status,
+                var kind = new SummaryKind(context.Request.Method, context.Request.Path.Value ?? "", status,
                     user.FindFirst(CallerClaims.WorkspaceId)?.Value, user.FindFirst(CallerClaims.CredentialKind)?.Value,
                     user.FindFirst(CallerClaims.CredentialId)?.Value);
                 if (_summaries == RequestSummaries.All || repeats.ShouldWrite(kind))

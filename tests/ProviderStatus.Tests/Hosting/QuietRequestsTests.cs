@@ -136,7 +136,7 @@ public sealed class RepeatedFailuresTests
         new LoggerConfiguration().WriteTo.Sink(_logs).CreateLogger(), new TestClock(),
         Options.Create(new RequestLoggingOptions { RepeatWindowSeconds = 10 }));
 
-    private static FailureKind Kind(int i) => new("GET", $"/scan/{i}", 404, null, null, null);
+    private static SummaryKind Kind(int i) => new("GET", $"/scan/{i}", 404, null, null, null);
 
     [Fact]
     public void Beyond_The_Kinds_It_Counts_Failures_Are_Written_One_By_One()
