@@ -67,8 +67,8 @@ internal sealed record Report(string Table, string Json)
                 _ => "",
             };
             var memory = r.MemoryMegabytes is { } m ? (r.MemoryGrowthMegabytes is { } grow ? $"{m:0} ({grow:+0.0;-0.0})" : $"{m:0}") : "";
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {(r.Connections > 0 ? r.Connections : "")} | {Number(r.RequestsPerSecond, "N0")} | " +
-                $"{Number(r.P50Ms, "0.00")} | {Number(r.P99Ms, "0.00")} | {(r.Requests > 0 ? r.Non2xx : "")} | {(r.Requests > 0 ? r.Errors : "")} | " +
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {(r.Connections > 0 ? r.Connections : "")} | {Positive(r.RequestsPerSecond, "N0")} | " +
+                $"{Positive(r.P50Ms, "0.00")} | {Positive(r.P99Ms, "0.00")} | {(r.Requests > 0 ? r.Non2xx : "")} | {(r.Requests > 0 ? r.Errors : "")} | " +
                 $"{Number(r.CpuSecondsPer1000, "0.000")} | {Number(r.QueriesPer1000, "0.0")} | {Number(r.DatabaseCpuSecondsPer1000, "0.000")} | {memory} | " +
                 $"{(row.Ratio is { } ratio ? $"{ratio:0.00} × {row.Goal!.Baseline}" : "")} | {goalText} |");
         }
@@ -95,6 +95,10 @@ internal sealed record Report(string Table, string Json)
         return new Report(table.ToString(), json);
     }
 
+    /// <summary>A measured value, zero included; blank when the row does not measure it.</summary>
     private static string Number(double? value, string format) =>
-        value is { } v && !double.IsNaN(v) && v > 0 ? v.ToString(format, CultureInfo.InvariantCulture) : "";
+        value is { } v && !double.IsNaN(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "";
+
+    /// <summary>A rate or latency, which a row that does not measure it leaves at zero (peak RSS) or NaN (P's p99).</summary>
+    private static string Positive(double value, string format) => value > 0 ? Number(value, format) : "";
 }
