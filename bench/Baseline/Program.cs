@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 // B0, the framework's ceiling on this machine: a minimal API on Kestrel that answers
 // GET /v1/settings/providers with precomputed bytes identical to a typical response of the service,
@@ -18,8 +19,16 @@ using Microsoft.Extensions.Options;
 // database and no logging. What separates the service from B1 is its own work; what separates B1 from
 // B0 is the framework's checks. It is ready when GET /ready answers.
 //   dotnet Baseline.dll <response.json> <url> <api key>
+//
+// B2, B0 plus the endpoint's own query, read row by row, for every request: one round trip to
+// PostgreSQL on a pooled, auto-prepared connection, as the service makes with its caches disabled.
+// Still no authentication and no logging, and the bytes written are B0's: the ceiling of any service
+// that reaches PostgreSQL on every request, on this machine. The connection string comes from
+// ConnectionStrings__Postgres, as the service's does.
+//   dotnet Baseline.dll <response.json> <url> --query <workspace id>
 var body = File.ReadAllBytes(args[0]);
-var key = args.Length > 2 ? args[2] : null;
+var workspaceId = args.Length > 3 && args[2] == "--query" ? args[3] : null;
+var key = args.Length > 2 && workspaceId is null ? args[2] : null;
 var etag = $"\"{Base64Url.EncodeToString(SHA256.HashData(body).AsSpan(0, 16))}\""; // the service's form
 
 var builder = WebApplication.CreateSlimBuilder();
@@ -34,6 +43,14 @@ if (key is not null)
         RateLimitPartition.GetFixedWindowLimiter(context.User.Identity?.Name ?? "anonymous",
             _ => new FixedWindowRateLimiterOptions { PermitLimit = int.MaxValue, Window = TimeSpan.FromMinutes(1) })));
 }
+
+// The service's settings (DatabaseExtensions.PostgresConnectionString): statements auto-prepared, so
+// the query is bound and executed in one round trip, and no session reset when a connection returns
+// to the pool.
+await using var database = workspaceId is null ? null : new NpgsqlDataSourceBuilder(builder.Configuration.GetConnectionString("Postgres"))
+{
+    ConnectionStringBuilder = { MaxAutoPrepare = 20, AutoPrepareMinUsages = 2, NoResetOnClose = true },
+}.Build();
 
 var app = builder.Build();
 if (key is not null)
@@ -56,9 +73,7 @@ var providers = app.MapGet("/v1/settings/providers", (HttpContext context) =>
         }
     }
 
-    response.ContentType = "application/json; charset=utf-8";
-    response.ContentLength = body.Length;
-    return response.Body.WriteAsync(body).AsTask();
+    return database is null ? WriteAsync(response, body) : QueryThenWriteAsync(database, workspaceId!, response, body);
 });
 if (key is not null)
 {
@@ -67,6 +82,34 @@ if (key is not null)
 }
 
 app.Run(args[1]);
+
+static Task WriteAsync(HttpResponse response, byte[] body)
+{
+    response.ContentType = "application/json; charset=utf-8";
+    response.ContentLength = body.Length;
+    return response.Body.WriteAsync(body).AsTask();
+}
+
+/// <summary>B2: the query P runs, with the workspace as a parameter (as the service sends it), every value read.</summary>
+static async Task QueryThenWriteAsync(NpgsqlDataSource database, string workspaceId, HttpResponse response, byte[] body)
+{
+    await using (var command = database.CreateCommand("""
+        SELECT p.category, p.name, c.account_id, c.display_name, c.scopes, c.connected_at, c.disconnected_at, c.last_sync_at, c.last_sync_error, c.auth_error
+        FROM connections AS c INNER JOIN providers AS p ON c.provider_id = p.id
+        WHERE c.workspace_id = $1
+        """))
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new object[reader.FieldCount];
+        while (await reader.ReadAsync())
+        {
+            reader.GetValues(values);
+        }
+    }
+
+    await WriteAsync(response, body);
+}
 
 /// <summary>B1's one caller: its key and the principal it authenticates as.</summary>
 internal sealed class KeyTable(string key)

@@ -7,9 +7,10 @@ using Npgsql;
 using ProviderStatus.Bench;
 using ProviderStatus.Tests.Infrastructure;
 
-// The benchmark: the service against two baselines measured in the same run, B0 (a minimal Kestrel
-// app returning the same bytes, the framework's ceiling here) and P (pgbench running the endpoint's
-// own query). Run it with bench/run.sh; see the README, "Measuring performance".
+// The benchmark: the service against baselines measured in the same run, B0 (a minimal Kestrel app
+// returning the same bytes, the framework's ceiling here), P (pgbench running the endpoint's own
+// query), and B1 and B2, B0 with the framework's checks or with the query. Run it with bench/run.sh;
+// see the README, "Measuring performance".
 var options = BenchOptions.Parse(args);
 var root = FindRoot();
 var resultsDirectory = Path.Combine(root, "bench", "results");
@@ -45,6 +46,7 @@ var serviceUrl = new Uri("http://127.0.0.1:5180");
 var path = new Uri(serviceUrl, "/v1/settings/providers");
 var results = new List<ScenarioResult>();
 var measure = new Measurements(options, connectionString, cluster.ServerProcessId);
+var typicalBody = Path.Combine(resultsDirectory, "typical-response.json");
 
 await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service.log"), service, "/health/ready"))
 {
@@ -53,7 +55,6 @@ await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToS
 
     // Let the JIT finish tiering the hot paths first, so that the first scenario is not penalised.
     await measure.WarmUpAsync(api.Pid, path, [Bearer(data.Typical.Key)]);
-    var typicalBody = Path.Combine(resultsDirectory, "typical-response.json");
     await File.WriteAllBytesAsync(typicalBody, typical.Body);
     Console.WriteLine($"A typical response: {typical.Body.Length} bytes, {Seeder.TypicalRows} rows, ETag {typical.ETag ?? "(none)"}.");
 
@@ -131,6 +132,27 @@ await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToS
 }
 
 BaselineRound pgbench = () => measure.PgbenchRoundAsync(connectionString, data.Typical.Id);
+
+// B2: B0 plus the endpoint's query on every request (plain Npgsql, pooled and auto-prepared like the
+// service's), with no authentication, logging, EF Core or serialization: the ceiling of any service
+// that reaches PostgreSQL on every request, against P like the caching-disabled rows. Its rows go
+// after P's, with the other baselines.
+var queryUrl = new Uri("http://127.0.0.1:5184");
+var queryPath = new Uri(queryUrl, "/v1/settings/providers");
+var ceilings = new List<ScenarioResult>();
+foreach (var (name, description, database) in new[]
+{
+    ("B2", "B0 + the endpoint's query on every request (Npgsql alone)", connectionString),
+    ("B2, multiplexed", "as B2, Multiplexing=true", connectionString + ";Multiplexing=true"),
+})
+{
+    await using var ceiling = await Server.StartAsync(baselineDll, [typicalBody, queryUrl.ToString(), "--query", data.Typical.Id], queryUrl,
+        Path.Combine(resultsDirectory, "baseline-query.log"), new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = database }, "/v1/settings/providers");
+    await measure.WarmUpAsync(ceiling.Pid, queryPath, []);
+    ceilings.Add(await measure.HttpAsync(name, description, ceiling.Pid, queryPath, options.Connections, [], pgbench));
+}
+
+results.InsertRange(results.FindIndex(r => r.Name == "P") + 1, ceilings);
 await using (var uncached = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service-uncached.log"),
     new Dictionary<string, string>(service) { ["Cache__Responses"] = "false" }, "/health/ready"))
 {

@@ -21,6 +21,8 @@ internal sealed record Report(string Table, string Json)
         new("B1", "B0", 0),
         new("B1 304", "B0", 0),
         new("B1 invalid key", "B0", 0),
+        new("B2", "P", 0),
+        new("B2, multiplexed", "P", 0),
         new("api key 200", "B0", 0.7),
         new("api key 200, every request logged", "B0", 0),
         new("jwt 200", "B0", 0),
