@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: builds Release, starts PostgreSQL the way the tests do, seeds data, starts the
 # service and the baselines, runs every scenario with wrk on loopback, and prints the table.
-#   bench/run.sh            the full run (about 15 minutes)
+#   bench/run.sh            the full run (about 20 minutes)
 #   bench/run.sh --quick    a short run while working
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -153,6 +153,7 @@ foreach (var (name, description, database) in new[]
 }
 
 results.InsertRange(results.FindIndex(r => r.Name == "P") + 1, ceilings);
+
 await using (var uncached = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service-uncached.log"),
     new Dictionary<string, string>(service) { ["Cache__Responses"] = "false" }, "/health/ready"))
 {
