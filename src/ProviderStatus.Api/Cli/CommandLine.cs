@@ -41,21 +41,22 @@ internal static class CommandLine
                                          status, and print a new API key for it.
           healthcheck [--url <url>]      Ask a running instance whether it is live (default
                                          http://127.0.0.1:8080/health/live), for container health checks.
-          help                           Show this text.
+          help, --help, -h               Show this text.
 
         Exit codes: 0 success, 1 the command failed, 2 the command line was not understood.
 
         """;
 
-    private static readonly string[] Commands = ["migrate", "import", "keys", "seed-demo", "healthcheck", "help", "--help"];
+    private static readonly string[] Commands = ["migrate", "import", "keys", "seed-demo", "healthcheck", "help", "--help", "-h"];
 
     /// <summary>
     /// True when the arguments start with a command rather than with options for serving HTTP
     /// (<c>--urls …</c>, <c>/urls …</c>, <c>urls=…</c>). Any other first word counts as a command, so
-    /// that a mistyped one is refused instead of starting the service.
+    /// that a mistyped one is refused instead of starting the service; so do <c>--help</c> and
+    /// <c>-h</c>, which would otherwise start it.
     /// </summary>
     public static bool IsCommand(string[] args) =>
-        args.Length > 0 && !args[0].StartsWith('-') && !args[0].StartsWith('/') && !args[0].Contains('=');
+        args.Length > 0 && (args[0] is "--help" or "-h" || (!args[0].StartsWith('-') && !args[0].StartsWith('/') && !args[0].Contains('=')));
 
     public static async Task<int> RunAsync(
         IServiceProvider services, string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
@@ -76,7 +77,7 @@ internal static class CommandLine
                     return await MigrateCommand.RunAsync(context, arguments);
                 case "healthcheck":
                     return await HealthcheckCommand.RunAsync(context, arguments);
-                case "help" or "--help":
+                case "help" or "--help" or "-h":
                     await stdout.WriteAsync(Usage);
                     return Success;
             }

@@ -166,10 +166,13 @@ public abstract class CommandLineTests(AppFixture fixture)
         Assert.DoesNotContain("Password", result.Stdout, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task Help_Prints_The_Usage()
+    [Theory]
+    [InlineData("help")]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_Prints_The_Usage(string command)
     {
-        var result = await fixture.RunCommandAsync("help");
+        var result = await fixture.RunCommandAsync(command);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("keys create --workspace <id>", result.Stdout);

@@ -66,6 +66,8 @@ public sealed class EntryPointTests : IDisposable
     [InlineData(true, "keys", "list")]
     [InlineData(true, "key", "list")]
     [InlineData(true, "serve")]
+    [InlineData(true, "--help")]
+    [InlineData(true, "-h")]
     [InlineData(false)]
     [InlineData(false, "--urls", "http://127.0.0.1:8080")]
     [InlineData(false, "/urls", "http://127.0.0.1:8080")]
