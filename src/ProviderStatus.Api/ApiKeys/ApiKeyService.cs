@@ -50,7 +50,7 @@ internal sealed class ApiKeyService(ProviderStatusDbContext db, TimeProvider clo
 
         if (permissions.FirstOrDefault(p => !Scopes.IsValidToken(p)) is { } invalid)
         {
-            throw new ApiKeyException($"'{invalid}' is not a valid permission (no spaces or quotes).");
+            throw new ApiKeyException($"'{invalid}' is not a valid permission ({Scopes.TokenRule}).");
         }
 
         await EnsureWorkspaceExistsAsync(workspaceId, cancellationToken);

@@ -11,7 +11,10 @@ internal static class Scopes
 
     public static string[] Split(string stored) => stored.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>True for a usable scope or permission token: non-empty, printable ASCII, no space.</summary>
+    /// <summary>What <see cref="IsValidToken"/> accepts, for error messages.</summary>
+    public const string TokenRule = "1–200 printable ASCII characters, without spaces, quotes or backslashes";
+
+    /// <summary>True for a usable scope or permission token: see <see cref="TokenRule"/>.</summary>
     public static bool IsValidToken(string? token) =>
         !string.IsNullOrEmpty(token) && token.Length <= 200 && token.All(c => c is > ' ' and <= '~' and not '"' and not '\\');
 }

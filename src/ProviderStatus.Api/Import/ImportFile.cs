@@ -257,7 +257,7 @@ internal static partial class ImportFile
             var scope = items[k].ValueKind == JsonValueKind.String ? items[k].GetString() : null;
             if (!Scopes.IsValidToken(scope))
             {
-                throw new ImportFileException($"{path}[{k}]", $"{Show(items[k])} is not a scope (a non-empty string without spaces)");
+                throw new ImportFileException($"{path}[{k}]", $"{Show(items[k])} is not a scope ({Scopes.TokenRule})");
             }
 
             if (!scopes.Contains(scope!, StringComparer.Ordinal))
