@@ -17,53 +17,51 @@ internal sealed class ApiKeyAuthenticator(
             .SingleOrDefault());
 
     /// <summary>
-    /// The caller behind <paramref name="presentedKey"/>, or null when the key is malformed, unknown,
-    /// revoked or expired (deliberately indistinguishable to the caller). A malformed key costs no
-    /// lookup at all; a well-formed one is looked up by hash in the key cache, which remembers unknown
-    /// keys too, and only on a miss in the database. Expiry is judged against the clock every time.
+    /// The caller behind <paramref name="key"/>, or null when the key is malformed, unknown, revoked
+    /// or expired (deliberately indistinguishable to the caller). A malformed key costs no lookup at
+    /// all; a well-formed one is looked up by hash in the key cache, which remembers unknown keys too,
+    /// and only on a miss in the database. Expiry is judged against the clock every time.
     /// </summary>
-    public async ValueTask<AuthenticatedKey?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
+    public async ValueTask<AuthenticatedKey?> AuthenticateAsync(PresentedKey key, CancellationToken cancellationToken)
     {
-        if (TryAuthenticateCached(presentedKey, out var caller))
+        if (TryAuthenticateCached(key, out var caller))
         {
             return caller;
         }
 
         // A key the cache does not hold: read it, and remember what was found, "no such key" included.
-        var hashBytes = ApiKeyFormat.Hash(presentedKey);
-        var hash = KeyHash.From(hashBytes);
+        var hash = key.Hash!;
         var now = clock.GetUtcNow();
         var generation = cache.Generation;
         CachedKey cached;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            cached = new CachedKey(await _findByHash(db, hashBytes, cancellationToken), now);
+            cached = new CachedKey(await _findByHash(db, hash, cancellationToken), now);
         }
 
-        cache.Store(hash, cached, generation);
-        return Judge(cached, hashBytes, now);
+        cache.Store(key.CacheKey, cached, generation);
+        return Judge(cached, hash, now);
     }
 
     /// <summary>
     /// <see cref="AuthenticateAsync"/> without the database: false when only a database read can
     /// tell (the key is well-formed and not in the cache); otherwise true, with the caller or null.
     /// </summary>
-    public bool TryAuthenticateCached(string presentedKey, out AuthenticatedKey? caller)
+    public bool TryAuthenticateCached(PresentedKey key, out AuthenticatedKey? caller)
     {
         caller = null;
-        if (!ApiKeyFormat.IsWellFormed(presentedKey))
+        if (key.Hash is not { } hash)
         {
             return true;
         }
 
-        var hashBytes = ApiKeyFormat.Hash(presentedKey);
         var now = clock.GetUtcNow();
-        if (!cache.TryGet(KeyHash.From(hashBytes), now, out var cached))
+        if (!cache.TryGet(key.CacheKey, now, out var cached))
         {
             return false;
         }
 
-        caller = Judge(cached, hashBytes, now);
+        caller = Judge(cached, hash, now);
         return true;
     }
 

@@ -43,7 +43,9 @@ internal sealed class ApiKeyAuthenticationHandler(
         AuthenticatedKey? key;
         try
         {
-            key = await keys.AuthenticateAsync(bearer.Token, Context.RequestAborted);
+            // The forward selector sends every other bearer token to the JWT handler when JWTs are
+            // configured; when they are not, a token that is not an API key is a bad key here.
+            key = PresentedKey.Read(Context) is { } presented ? await keys.AuthenticateAsync(presented, Context.RequestAborted) : null;
         }
         catch (Exception e) when (DatabaseFailures.IsUnavailable(e))
         {

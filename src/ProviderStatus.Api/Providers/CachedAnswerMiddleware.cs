@@ -31,8 +31,7 @@ internal sealed class CachedAnswerMiddleware(RequestDelegate next, ApiKeyAuthent
         var request = context.Request;
         if (!HttpMethods.IsGet(request.Method) || !string.Equals(request.Path.Value, ProvidersApi.ListPath, StringComparison.Ordinal)
             || !TryReadCategory(request.QueryString, out var category) || request.Headers.Origin.Count > 0
-            || BearerToken.Read(request).Token is not { } token || !token.StartsWith(ApiKeyFormat.Prefix, StringComparison.Ordinal)
-            || !keys.TryAuthenticateCached(token, out var caller))
+            || PresentedKey.Read(context) is not { } key || !keys.TryAuthenticateCached(key, out var caller))
         {
             return next(context);
         }
