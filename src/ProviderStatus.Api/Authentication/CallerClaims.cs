@@ -18,7 +18,7 @@ internal static class CallerClaims
     /// <summary>The API key's id, or the JWT's subject.</summary>
     public const string CredentialId = "credential_id";
 
-    public static ClaimsPrincipal CreatePrincipal(
+    public static CallerPrincipal CreatePrincipal(
         string authenticationType, string credentialKind, string credentialId, string workspaceId, IEnumerable<string> permissions)
     {
         var identity = new ClaimsIdentity(authenticationType, CredentialId, roleType: null);
@@ -30,12 +30,23 @@ internal static class CallerClaims
             identity.AddClaim(new Claim(Permission, permission));
         }
 
-        return new ClaimsPrincipal(identity);
+        return new CallerPrincipal(identity, credentialKind == CredentialKinds.Jwt ? $"jwt:{workspaceId}:{credentialId}" : $"key:{credentialId}");
     }
 
     /// <summary>The caller's workspace; only ever called behind an authorization requirement.</summary>
     public static string GetWorkspaceId(this ClaimsPrincipal user) =>
         user.FindFirst(WorkspaceId)?.Value ?? throw new InvalidOperationException("The caller has no workspace claim.");
+}
+
+/// <summary>An authenticated caller: the claims of <see cref="CallerClaims"/>, and what the rate limiter counts them by.</summary>
+internal sealed class CallerPrincipal(ClaimsIdentity identity, string rateLimitPartition) : ClaimsPrincipal(identity)
+{
+    /// <summary>
+    /// The caller's rate-limit partition: the API key, or the JWT's workspace and subject. Made once
+    /// with the principal, and an API key's principal lives as long as its key cache entry, so a
+    /// repeated request does not build it again.
+    /// </summary>
+    public string RateLimitPartition { get; } = rateLimitPartition;
 }
 
 internal static class CredentialKinds

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using ProviderStatus.Api.Authentication;
@@ -31,24 +33,23 @@ internal static class RateLimitingExtensions
     /// authenticate counts against its client IP instead: guessing keys is throttled, and nobody can
     /// spend another caller's quota without holding that caller's credential.
     /// </summary>
-    internal static string PartitionKey(HttpContext context)
+    internal static string PartitionKey(HttpContext context) =>
+        context.User is CallerPrincipal caller ? caller.RateLimitPartition : AddressPartition(context.Connection.RemoteIpAddress);
+
+    /// <summary>
+    /// A client address's partition, made once per address object: the server gives each connection
+    /// one, so a flood of bad keys on one connection does not build the same text for every request.
+    /// </summary>
+    private static string AddressPartition(IPAddress? address) =>
+        address is null ? "ip:" : AddressPartitions.GetValue(address, static address => "ip:" + address);
+
+    private static readonly ConditionalWeakTable<IPAddress, string> AddressPartitions = [];
+
+    private static PartitionedRateLimiter<HttpContext> CreateLimiter(RateLimitingOptions options, TimeProvider clock)
     {
-        var user = context.User;
-        if (user.Identity?.IsAuthenticated == true)
-        {
-            var kind = user.FindFirst(CallerClaims.CredentialKind)?.Value;
-            var id = user.FindFirst(CallerClaims.CredentialId)?.Value;
-            return kind == CredentialKinds.Jwt ? $"jwt:{user.GetWorkspaceId()}:{id}" : $"key:{id}";
-        }
-
-        // ToString, not interpolation: the address caches its text, which a flood of bad keys from one
-        // connection would otherwise format again for every request.
-        return "ip:" + context.Connection.RemoteIpAddress?.ToString();
+        Func<string, RateLimiter> newWindow = _ => new AlignedWindowRateLimiter(options.PermitLimit, options.WindowSeconds, clock);
+        return PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.Get(PartitionKey(context), newWindow));
     }
-
-    private static PartitionedRateLimiter<HttpContext> CreateLimiter(RateLimitingOptions options, TimeProvider clock) =>
-        PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.Get(
-            PartitionKey(context), _ => new AlignedWindowRateLimiter(options.PermitLimit, options.WindowSeconds, clock)));
 }
 
 internal sealed class RateLimitMiddleware(RequestDelegate next, RequestQuota quota)
