@@ -3,19 +3,28 @@
 # service and the baselines, runs every scenario with wrk on loopback, and prints the table.
 #   bench/run.sh            the full run (about 20 minutes)
 #   bench/run.sh --quick    a short run while working
+#   bench/run.sh --help     the options
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
-command -v pgbench >/dev/null || missing+=(postgresql-client)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing ${missing[*]} from Debian's packages..."
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+wants_help=false
+for arg in "$@"; do
+  case "$arg" in --help | -h) wants_help=true ;; esac
+done
+
+# --help only prints the options: nothing to install for that.
+if ! $wants_help; then
+  missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+  command -v pgbench >/dev/null || missing+=(postgresql-client)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing ${missing[*]} from Debian's packages..."
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi
 
 echo "Building Release..."

@@ -9,21 +9,61 @@ namespace ProviderStatus.Bench;
 /// <param name="Connections">wrk's connections (and pgbench's clients) in every other scenario.</param>
 internal sealed record BenchOptions(int WarmupSeconds, int Seconds, int Rounds, int SustainedSeconds, int Connections)
 {
-    /// <summary><c>--quick</c> for a short run while working; the defaults are what the README reports.</summary>
-    public static BenchOptions Parse(string[] args)
+    public const string Usage = """
+        usage: bench/run.sh [--quick] [--warmup S] [--duration S] [--rounds N] [--sustained S] [--connections N]
+          --quick          one short round per scenario (5 s warm-up, 1 round, 15 s sustained), while working
+          --warmup S       seconds of load before each scenario, not measured (default 10)
+          --duration S     seconds of one timed round (default 5)
+          --rounds N       timed rounds per scenario; the table shows the median (default 3)
+          --sustained S    seconds of the run at 256 connections (default 60)
+          --connections N  wrk's connections and pgbench's clients in the other scenarios (default 32)
+        The other options override --quick's values.
+        """;
+
+    private static readonly BenchOptions Full = new(10, 5, 3, 60, 32);
+    private static readonly BenchOptions Quick = new(5, 5, 1, 15, 32);
+
+    /// <summary>
+    /// The options, or null with <paramref name="error"/> set (null too for <c>--help</c>, which is
+    /// not an error). The defaults are what the README reports.
+    /// </summary>
+    public static BenchOptions? Parse(string[] args, out string? error)
     {
-        var options = args.Contains("--quick") ? new BenchOptions(5, 5, 1, 15, 32) : new BenchOptions(10, 5, 3, 60, 32);
-        for (var i = 0; i < args.Length - 1; i++)
+        error = null;
+        var options = args.Contains("--quick") ? Quick : Full;
+        for (var i = 0; i < args.Length; i++)
         {
-            var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-            options = args[i] switch
+            var name = args[i];
+            if (name is "--help" or "-h")
+            {
+                return null;
+            }
+
+            if (name == "--quick")
+            {
+                continue;
+            }
+
+            if (name is not ("--warmup" or "--duration" or "--rounds" or "--sustained" or "--connections"))
+            {
+                error = $"unknown option '{name}'";
+                return null;
+            }
+
+            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+            {
+                error = $"{name} needs a whole number of at least 1";
+                return null;
+            }
+
+            i++;
+            options = name switch
             {
                 "--warmup" => options with { WarmupSeconds = value },
                 "--duration" => options with { Seconds = value },
                 "--rounds" => options with { Rounds = value },
                 "--sustained" => options with { SustainedSeconds = value },
-                "--connections" => options with { Connections = value },
-                _ => options,
+                _ => options with { Connections = value },
             };
         }
 

@@ -11,7 +11,17 @@ using ProviderStatus.Tests.Infrastructure;
 // returning the same bytes, the framework's ceiling here), P (pgbench running the endpoint's own
 // query), and B1 and B2, B0 with the framework's checks or with the query. Run it with bench/run.sh;
 // see the README, "Measuring performance".
-var options = BenchOptions.Parse(args);
+if (BenchOptions.Parse(args, out var optionsError) is not { } options)
+{
+    if (optionsError is not null)
+    {
+        await Console.Error.WriteLineAsync($"error: {optionsError}");
+    }
+
+    await (optionsError is null ? Console.Out : Console.Error).WriteLineAsync(BenchOptions.Usage);
+    return optionsError is null ? 0 : 2;
+}
+
 var root = FindRoot();
 var resultsDirectory = Path.Combine(root, "bench", "results");
 Directory.CreateDirectory(resultsDirectory);
