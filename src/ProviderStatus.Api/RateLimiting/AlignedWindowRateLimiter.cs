@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 
 namespace ProviderStatus.Api.RateLimiting;
@@ -9,75 +10,88 @@ internal readonly record struct RateLimitWindow(int Limit, int Remaining, long R
 }
 
 /// <summary>
-/// A fixed-window limiter for one partition whose windows are aligned to the Unix epoch on an
-/// injected <see cref="TimeProvider"/>. Alignment makes the window's end (the <c>X-RateLimit-Reset</c>
+/// A fixed window per partition, with the windows of all partitions aligned to the Unix epoch on an
+/// injected <see cref="TimeProvider"/>. Alignment makes a window's end (the <c>X-RateLimit-Reset</c>
 /// header) a pure function of the clock, and the injected clock makes the limiter deterministic in
-/// tests. The framework's own FixedWindowRateLimiter exposes neither its window end nor a clock.
+/// tests; the framework's own FixedWindowRateLimiter exposes neither its window end nor a clock.
 /// </summary>
-internal sealed class AlignedWindowRateLimiter(int permitLimit, int windowSeconds, TimeProvider clock) : RateLimiter
+/// <remarks>
+/// Since every partition's window ends at the same moment, a window's counts live in one table that
+/// is replaced when the window ends: a partition has an entry only while it is counting, and nothing
+/// has to look for idle ones. (The framework's partitioned limiter visits every partition ten times a
+/// second to find them, which with 10,000 API keys in use cost more CPU than their requests did.)
+/// </remarks>
+internal sealed class AlignedWindowRateLimiter<TResource>(
+    Func<TResource, string> partitionKey, int permitLimit, int windowSeconds, TimeProvider clock) : PartitionedRateLimiter<TResource>
 {
     private readonly Lock _gate = new();
-    private long _window = long.MinValue;
-    private int _used;
+    private volatile Window _current = new(long.MinValue);
 
-    /// <summary>
-    /// Idle only once the window this partition last counted in is over, so the partitioned limiter
-    /// never discards a partition (and with it a client's spent permits) in the middle of a window.
-    /// </summary>
-    public override TimeSpan? IdleDuration
-    {
-        get
-        {
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            long windowEndMs;
-            lock (_gate)
-            {
-                windowEndMs = (_window + 1) * windowSeconds * 1000L;
-            }
-
-            return now >= windowEndMs ? TimeSpan.FromMilliseconds(now - windowEndMs) : null;
-        }
-    }
-
-    public override RateLimiterStatistics? GetStatistics()
-    {
-        var state = Peek();
-        return new RateLimiterStatistics { CurrentAvailablePermits = state.Remaining };
-    }
-
-    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    protected override RateLimitLease AttemptAcquireCore(TResource resource, int permitCount)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var window = now / windowSeconds;
-        var reset = (window + 1) * windowSeconds;
+        var window = WindowAt(now / windowSeconds);
+        var counter = window.Counts.GetOrAdd(partitionKey(resource), static _ => new Counter());
+        var reset = (window.Number + 1) * windowSeconds;
+        var used = Volatile.Read(ref counter.Used);
+        while (used + permitCount <= permitLimit)
+        {
+            var seen = Interlocked.CompareExchange(ref counter.Used, used + permitCount, used);
+            if (seen == used)
+            {
+                return new WindowLease(true, new RateLimitWindow(permitLimit, permitLimit - used - permitCount, reset, 0));
+            }
+
+            used = seen;
+        }
+
+        return new WindowLease(false, new RateLimitWindow(permitLimit, Math.Max(0, permitLimit - used), reset, reset - now));
+    }
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(TResource resource, int permitCount, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(AttemptAcquireCore(resource, permitCount));
+
+    public override RateLimiterStatistics? GetStatistics(TResource resource)
+    {
+        var window = WindowAt(clock.GetUtcNow().ToUnixTimeSeconds() / windowSeconds);
+        var used = window.Counts.TryGetValue(partitionKey(resource), out var counter) ? Volatile.Read(ref counter.Used) : 0;
+        return new RateLimiterStatistics { CurrentAvailablePermits = Math.Max(0, permitLimit - used) };
+    }
+
+    /// <summary>
+    /// The table of window <paramref name="number"/>, started when the clock first reaches it. A
+    /// request that read the clock just before another one started the next window counts in the new
+    /// window rather than starting the old one again; a clock set back further starts over.
+    /// </summary>
+    private Window WindowAt(long number)
+    {
+        var window = _current;
+        if (window.Number == number || window.Number == number + 1)
+        {
+            return window;
+        }
+
         lock (_gate)
         {
-            if (window != _window)
+            if (_current.Number != number && _current.Number != number + 1)
             {
-                _window = window;
-                _used = 0;
+                _current = new Window(number);
             }
 
-            if (_used + permitCount <= permitLimit)
-            {
-                _used += permitCount;
-                return new WindowLease(true, new RateLimitWindow(permitLimit, permitLimit - _used, reset, 0));
-            }
-
-            return new WindowLease(false, new RateLimitWindow(permitLimit, Math.Max(0, permitLimit - _used), reset, reset - now));
+            return _current;
         }
     }
 
-    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(AttemptAcquireCore(permitCount));
-
-    private RateLimitWindow Peek()
+    private sealed class Window(long number)
     {
-        var window = clock.GetUtcNow().ToUnixTimeSeconds() / windowSeconds;
-        lock (_gate)
-        {
-            return new RateLimitWindow(permitLimit, window == _window ? permitLimit - _used : permitLimit, (window + 1) * windowSeconds, 0);
-        }
+        public long Number { get; } = number;
+
+        public ConcurrentDictionary<string, Counter> Counts { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class Counter
+    {
+        public int Used;
     }
 
     private sealed class WindowLease(bool acquired, RateLimitWindow window) : RateLimitLease

@@ -45,11 +45,8 @@ internal static class RateLimitingExtensions
 
     private static readonly ConditionalWeakTable<IPAddress, string> AddressPartitions = [];
 
-    private static PartitionedRateLimiter<HttpContext> CreateLimiter(RateLimitingOptions options, TimeProvider clock)
-    {
-        Func<string, RateLimiter> newWindow = _ => new AlignedWindowRateLimiter(options.PermitLimit, options.WindowSeconds, clock);
-        return PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.Get(PartitionKey(context), newWindow));
-    }
+    private static PartitionedRateLimiter<HttpContext> CreateLimiter(RateLimitingOptions options, TimeProvider clock) =>
+        new AlignedWindowRateLimiter<HttpContext>(PartitionKey, options.PermitLimit, options.WindowSeconds, clock);
 }
 
 internal sealed class RateLimitMiddleware(RequestDelegate next, RequestQuota quota)
