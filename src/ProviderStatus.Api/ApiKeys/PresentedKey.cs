@@ -27,9 +27,6 @@ internal sealed class PresentedKey
     /// <summary><see cref="Hash"/> as the key cache's key.</summary>
     public KeyHash CacheKey { get; }
 
-    /// <summary>A key given as text, as the tests and the header of a request without a connection give it.</summary>
-    public static PresentedKey From(string key) => new(key, ApiKeyFormat.IsWellFormed(key) ? ApiKeyFormat.Hash(key) : null);
-
     /// <summary>
     /// The API key of <c>Authorization: Bearer wbk_…</c>, or null when the request carries none (no
     /// header, another scheme, a JWT). A connection checks and hashes a key once and keeps the result

@@ -19,7 +19,7 @@ internal readonly record struct RateLimitWindow(int Limit, int Remaining, long R
 /// Since every partition's window ends at the same moment, a window's counts live in one table that
 /// is replaced when the window ends: a partition has an entry only while it is counting, and nothing
 /// has to look for idle ones. (The framework's partitioned limiter visits every partition ten times a
-/// second to find them, which with 10,000 API keys in use cost more CPU than their requests did.)
+/// second to find them; with the benchmark's 10,000 keys in use, that took about 4% of the CPU.)
 /// </remarks>
 internal sealed class AlignedWindowRateLimiter<TResource>(
     Func<TResource, string> partitionKey, int permitLimit, int windowSeconds, TimeProvider clock) : PartitionedRateLimiter<TResource>
