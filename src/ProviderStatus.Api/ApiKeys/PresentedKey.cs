@@ -64,7 +64,7 @@ internal sealed class PresentedKey
     /// the connection holds the memo, and only while it is open; it keeps nothing of the key that
     /// Kestrel does not keep itself. A server without connection items (the test server) has no memo.
     /// </summary>
-    internal sealed class ConnectionMemo
+    private sealed class ConnectionMemo
     {
         private static readonly object ItemKey = new();
 

@@ -10,15 +10,9 @@ namespace ProviderStatus.Tests.Authentication;
 /// </summary>
 public sealed class KeysOnOneConnectionTests : IDisposable
 {
-    private readonly string _sqliteFile = Path.Combine(Path.GetTempPath(), $"providerstatus-conn-{Guid.NewGuid():N}.db");
+    private readonly TemporarySqliteFile _sqliteFile = new("conn");
 
-    public void Dispose()
-    {
-        foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    public void Dispose() => _sqliteFile.Dispose();
 
     [Fact]
     public async Task Keys_Alternating_On_One_Connection_Are_Each_Judged_As_Themselves_And_A_Revocation_Holds()
@@ -58,5 +52,5 @@ public sealed class KeysOnOneConnectionTests : IDisposable
         return response.StatusCode;
     }
 
-    private Dictionary<string, string> Sqlite => new() { ["ConnectionStrings__Sqlite"] = $"Data Source={_sqliteFile}" };
+    private Dictionary<string, string> Sqlite => _sqliteFile.Environment;
 }

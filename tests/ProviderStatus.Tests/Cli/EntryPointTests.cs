@@ -10,15 +10,9 @@ namespace ProviderStatus.Tests.Cli;
 /// </summary>
 public sealed class EntryPointTests : IDisposable
 {
-    private readonly string _sqliteFile = Path.Combine(Path.GetTempPath(), $"providerstatus-cli-{Guid.NewGuid():N}.db");
+    private readonly TemporarySqliteFile _sqliteFile = new("cli");
 
-    public void Dispose()
-    {
-        foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    public void Dispose() => _sqliteFile.Dispose();
 
     [Fact]
     public async Task Seed_Demo_On_A_New_Embedded_Database_Prints_Only_A_Key_On_Stdout()
@@ -283,7 +277,7 @@ public sealed class EntryPointTests : IDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private Dictionary<string, string> Sqlite => new() { ["ConnectionStrings__Sqlite"] = $"Data Source={_sqliteFile}" };
+    private Dictionary<string, string> Sqlite => _sqliteFile.Environment;
 
     private static Task<ProcessResult> RunAsync(Dictionary<string, string> environment, params string[] args) =>
         AppProcess.RunAsync(environment, args);

@@ -87,10 +87,7 @@ public abstract class AppFixture : IAsyncLifetime
         if (_sqliteFile is not null)
         {
             SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
-            {
-                File.Delete(file);
-            }
+            TemporarySqliteFile.Delete(_sqliteFile);
         }
     }
 
