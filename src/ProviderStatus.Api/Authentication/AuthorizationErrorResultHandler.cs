@@ -17,6 +17,9 @@ internal sealed class AuthorizationErrorResultHandler : IAuthorizationMiddleware
     public const string MissingCredentialMessage =
         "No credential: send an API key or token in the header 'Authorization: Bearer <credential>'.";
 
+    private static readonly FixedError InvalidCredential = new(ErrorCodes.InvalidKey, InvalidCredentialMessage);
+    private static readonly FixedError MissingCredential = new(ErrorCodes.InvalidKey, MissingCredentialMessage);
+
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         if (authorizeResult.Succeeded)
@@ -46,7 +49,6 @@ internal sealed class AuthorizationErrorResultHandler : IAuthorizationMiddleware
     public static Task WriteUnauthenticatedAsync(HttpContext context, bool headerPresent)
     {
         context.Response.Headers[HeaderNames.WWWAuthenticate] = headerPresent ? "Bearer error=\"invalid_token\"" : "Bearer";
-        return ApiError.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.InvalidKey,
-            headerPresent ? InvalidCredentialMessage : MissingCredentialMessage);
+        return ApiError.WriteAsync(context, StatusCodes.Status401Unauthorized, headerPresent ? InvalidCredential : MissingCredential);
     }
 }

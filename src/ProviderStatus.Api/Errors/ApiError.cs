@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using ProviderStatus.Api.Hosting;
@@ -52,12 +53,78 @@ internal static class ApiError
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
+    /// <summary>
+    /// Writes <paramref name="error"/>: its body serialized once, with this request's id spliced in.
+    /// An id that would need escaping in JSON (which <see cref="RequestIdMiddleware"/> never gives) is
+    /// serialized the usual way instead.
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, int statusCode, FixedError error)
+    {
+        var requestId = context.TraceIdentifier;
+        if (!RequestIdMiddleware.IsAcceptable(requestId))
+        {
+            return WriteAsync(context, statusCode, error.Code, error.Message);
+        }
+
+        var length = error.Prefix.Length + requestId.Length + error.Suffix.Length;
+        var response = context.Response;
+        response.StatusCode = statusCode;
+        response.Headers.CacheControl = "no-store";
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = length;
+
+        var writer = response.BodyWriter;
+        var body = writer.GetSpan(length);
+        error.Prefix.CopyTo(body);
+        Encoding.ASCII.GetBytes(requestId, body[error.Prefix.Length..]);
+        error.Suffix.CopyTo(body[(error.Prefix.Length + requestId.Length)..]);
+        writer.Advance(length);
+        var flush = writer.FlushAsync(context.RequestAborted);
+        return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
+    }
+
+    /// <summary>The body of the error <paramref name="code"/>, <paramref name="message"/> around its request id, as the serializer writes it.</summary>
+    internal static (byte[] Prefix, byte[] Suffix) Split(string code, string message)
+    {
+        // The marker is a request id RequestIdMiddleware could give, so it is written as any id is.
+        const string Marker = "request-id";
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse(new ErrorBody(code, message, Marker)), ErrorJson);
+        var at = body.AsSpan().LastIndexOf("\"request-id\""u8) + 1;
+        return (body[..at], body[(at + Marker.Length)..]);
+    }
+
     /// <summary>Part of the request quoted in a message: at most 200 characters, then an ellipsis.</summary>
     public static string? Echo(string? value) =>
         value is { Length: > MaxEchoedLength } ? string.Concat(value.AsSpan(0, MaxEchoedLength), "…") : value;
 
     /// <summary>An error as an endpoint result, for handlers that return <c>Results&lt;…&gt;</c>.</summary>
     public static ErrorResult Result(int statusCode, string code, string message) => new(statusCode, code, message);
+}
+
+/// <summary>
+/// An error whose code and message never change, such as 401 <c>invalid_key</c>: its body is
+/// serialized once, and each response only adds its request id (see
+/// <see cref="ApiError.WriteAsync(HttpContext, int, FixedError)"/>). Bad keys are the error the
+/// service answers most, and a flood of them costs no serialization this way.
+/// </summary>
+internal sealed class FixedError
+{
+    public FixedError(string code, string message)
+    {
+        Code = code;
+        Message = message;
+        (Prefix, Suffix) = ApiError.Split(code, message);
+    }
+
+    public string Code { get; }
+
+    public string Message { get; }
+
+    /// <summary>The body's bytes before the request id.</summary>
+    public byte[] Prefix { get; }
+
+    /// <summary>The body's bytes after the request id.</summary>
+    public byte[] Suffix { get; }
 }
 
 internal sealed class ErrorResult(int statusCode, string code, string message) : IResult, IStatusCodeHttpResult
