@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 
 namespace ProviderStatus.Api.Authentication;
 
@@ -30,23 +31,41 @@ internal static class CallerClaims
             identity.AddClaim(new Claim(Permission, permission));
         }
 
-        return new CallerPrincipal(identity, credentialKind == CredentialKinds.Jwt ? $"jwt:{workspaceId}:{credentialId}" : $"key:{credentialId}");
+        return new CallerPrincipal(identity, credentialKind, credentialId, workspaceId);
     }
 
     /// <summary>The caller's workspace; only ever called behind an authorization requirement.</summary>
     public static string GetWorkspaceId(this ClaimsPrincipal user) =>
-        user.FindFirst(WorkspaceId)?.Value ?? throw new InvalidOperationException("The caller has no workspace claim.");
+        (user as CallerPrincipal)?.WorkspaceId ?? throw new InvalidOperationException("The caller is not an authenticated caller.");
 }
 
-/// <summary>An authenticated caller: the claims of <see cref="CallerClaims"/>, and what the rate limiter counts them by.</summary>
-internal sealed class CallerPrincipal(ClaimsIdentity identity, string rateLimitPartition) : ClaimsPrincipal(identity)
+/// <summary>
+/// An authenticated caller: the claims of <see cref="CallerClaims"/>, also as properties (read on
+/// every request, where finding a claim would search the claims), and what the rate limiter counts
+/// them by.
+/// </summary>
+internal sealed class CallerPrincipal(ClaimsIdentity identity, string credentialKind, string credentialId, string workspaceId)
+    : ClaimsPrincipal(identity)
 {
+    /// <summary>The request's caller, or null when none authenticated; never creates the anonymous principal <see cref="HttpContext.User"/> would.</summary>
+    public static CallerPrincipal? Of(HttpContext context) =>
+        context.Features.Get<IHttpAuthenticationFeature>()?.User as CallerPrincipal;
+
+    /// <inheritdoc cref="CallerClaims.CredentialKind"/>
+    public string CredentialKind { get; } = credentialKind;
+
+    /// <inheritdoc cref="CallerClaims.CredentialId"/>
+    public string CredentialId { get; } = credentialId;
+
+    public string WorkspaceId { get; } = workspaceId;
+
     /// <summary>
     /// The caller's rate-limit partition: the API key, or the JWT's workspace and subject. Made once
     /// with the principal, and an API key's principal lives as long as its key cache entry, so a
     /// repeated request does not build it again.
     /// </summary>
-    public string RateLimitPartition { get; } = rateLimitPartition;
+    public string RateLimitPartition { get; } =
+        credentialKind == CredentialKinds.Jwt ? $"jwt:{workspaceId}:{credentialId}" : $"key:{credentialId}";
 }
 
 internal static class CredentialKinds

@@ -54,7 +54,7 @@ internal static class LoggingExtensions
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
             .ReadFrom.Configuration(services.GetRequiredService<IConfiguration>())
-            .Enrich.FromLogContext()
+            .Enrich.With<RequestIdEnricher>()
             .Enrich.With<SecretMaskingEnricher>();
 
         var text = services.GetRequiredService<IHostEnvironment>().IsDevelopment()

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using ProviderStatus.Api.Authentication;
-using Serilog.Context;
 using Serilog.Events;
 using Serilog.Parsing;
 
@@ -28,7 +27,7 @@ internal sealed class RequestLoggingMiddleware(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        using var requestId = LogContext.PushProperty("RequestId", context.TraceIdentifier);
+        RequestIdEnricher.Begin(context.TraceIdentifier);
         var started = clock.GetTimestamp();
         try
         {
@@ -39,10 +38,9 @@ internal sealed class RequestLoggingMiddleware(
             var status = context.Response.StatusCode;
             if (Summarizes(status) && _log.IsEnabled(LogEventLevel.Information))
             {
-                var user = context.User;
+                var caller = CallerPrincipal.Of(context);
                 var kind = new SummaryKind(context.Request.Method, context.Request.Path.Value ?? "", status,
-                    user.FindFirst(CallerClaims.WorkspaceId)?.Value, user.FindFirst(CallerClaims.CredentialKind)?.Value,
-                    user.FindFirst(CallerClaims.CredentialId)?.Value);
+                    caller?.WorkspaceId, caller?.CredentialKind, caller?.CredentialId);
                 if (_summaries == RequestSummaries.All || repeats.ShouldWrite(kind))
                 {
                     _log.Write(new LogEvent(clock.GetUtcNow(), LogEventLevel.Information, null, Summary,

@@ -27,25 +27,37 @@ internal sealed class AlignedWindowRateLimiter<TResource>(
     private readonly Lock _gate = new();
     private volatile Window _current = new(long.MinValue);
 
-    protected override RateLimitLease AttemptAcquireCore(TResource resource, int permitCount)
+    /// <summary>
+    /// Counts one request of <paramref name="resource"/>: true when it is within the limit. What
+    /// <see cref="RateLimiter.AttemptAcquire"/> does, without a lease object and its metadata, which on
+    /// the request path would be garbage once the headers are written.
+    /// </summary>
+    public bool TryAcquire(TResource resource, out RateLimitWindow window) => TryAcquire(resource, 1, out window);
+
+    protected override RateLimitLease AttemptAcquireCore(TResource resource, int permitCount) =>
+        new WindowLease(TryAcquire(resource, permitCount, out var window), window);
+
+    private bool TryAcquire(TResource resource, int permitCount, out RateLimitWindow window)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var window = WindowAt(now / windowSeconds);
-        var counter = window.Counts.GetOrAdd(partitionKey(resource), static _ => new Counter());
-        var reset = (window.Number + 1) * windowSeconds;
+        var current = WindowAt(now / windowSeconds);
+        var counter = current.Counts.GetOrAdd(partitionKey(resource), static _ => new Counter());
+        var reset = (current.Number + 1) * windowSeconds;
         var used = Volatile.Read(ref counter.Used);
         while (used + permitCount <= permitLimit)
         {
             var seen = Interlocked.CompareExchange(ref counter.Used, used + permitCount, used);
             if (seen == used)
             {
-                return new WindowLease(true, new RateLimitWindow(permitLimit, permitLimit - used - permitCount, reset, 0));
+                window = new RateLimitWindow(permitLimit, permitLimit - used - permitCount, reset, 0);
+                return true;
             }
 
             used = seen;
         }
 
-        return new WindowLease(false, new RateLimitWindow(permitLimit, Math.Max(0, permitLimit - used), reset, reset - now));
+        window = new RateLimitWindow(permitLimit, Math.Max(0, permitLimit - used), reset, reset - now);
+        return false;
     }
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(TResource resource, int permitCount, CancellationToken cancellationToken) =>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using ProviderStatus.Api.Authentication;
 using ProviderStatus.Api.Errors;
@@ -34,7 +33,7 @@ internal static class RateLimitingExtensions
     /// spend another caller's quota without holding that caller's credential.
     /// </summary>
     internal static string PartitionKey(HttpContext context) =>
-        context.User is CallerPrincipal caller ? caller.RateLimitPartition : AddressPartition(context.Connection.RemoteIpAddress);
+        CallerPrincipal.Of(context) is { } caller ? caller.RateLimitPartition : AddressPartition(context.Connection.RemoteIpAddress);
 
     /// <summary>
     /// A client address's partition, made once per address object: the server gives each connection
@@ -45,7 +44,7 @@ internal static class RateLimitingExtensions
 
     private static readonly ConditionalWeakTable<IPAddress, string> AddressPartitions = [];
 
-    private static PartitionedRateLimiter<HttpContext> CreateLimiter(RateLimitingOptions options, TimeProvider clock) =>
+    private static AlignedWindowRateLimiter<HttpContext> CreateLimiter(RateLimitingOptions options, TimeProvider clock) =>
         new AlignedWindowRateLimiter<HttpContext>(PartitionKey, options.PermitLimit, options.WindowSeconds, clock);
 }
 
@@ -67,31 +66,33 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RequestQuota quo
 /// so it runs after authentication) and gives the response the rate-limit headers; a request over
 /// the limit is answered with 429 here.
 /// </summary>
-internal sealed class RequestQuota(PartitionedRateLimiter<HttpContext> limiter, IOptions<RateLimitingOptions> options)
+internal sealed class RequestQuota(AlignedWindowRateLimiter<HttpContext> limiter, IOptions<RateLimitingOptions> options)
 {
     public const string LimitHeader = "X-RateLimit-Limit";
     public const string RemainingHeader = "X-RateLimit-Remaining";
     public const string ResetHeader = "X-RateLimit-Reset";
 
+    /// <summary>The limit and the window's end, the same for many requests in a row: made into text once per change.</summary>
+    private static readonly RepeatedNumber LimitText = new(), ResetText = new();
+
     /// <summary>True when the request may go on; false when it has been answered with 429.</summary>
     public ValueTask<bool> AdmitAsync(HttpContext context)
     {
-        using var lease = limiter.AttemptAcquire(context);
-        lease.TryGetMetadata(RateLimitWindow.MetadataName, out var window);
+        var acquired = limiter.TryAcquire(context, out var window);
 
         // Written when the response starts, so they survive an exception handler that resets headers.
         context.Response.OnStarting(static state =>
         {
             var (httpContext, window) = ((HttpContext, RateLimitWindow))state;
             var headers = httpContext.Response.Headers;
-            headers[LimitHeader] = window.Limit.ToString(CultureInfo.InvariantCulture);
+            headers[LimitHeader] = LimitText.ToText(window.Limit);
             headers[RemainingHeader] = window.Remaining.ToString(CultureInfo.InvariantCulture);
-            headers[ResetHeader] = window.ResetUnixSeconds.ToString(CultureInfo.InvariantCulture);
+            headers[ResetHeader] = ResetText.ToText(window.ResetUnixSeconds);
             return Task.CompletedTask;
         }, (context, window));
 
         AuthenticationUnavailable.ThrowIfRecorded(context);
-        return lease.IsAcquired ? ValueTask.FromResult(true) : RefuseAsync(context, window);
+        return acquired ? ValueTask.FromResult(true) : RefuseAsync(context, window);
     }
 
     private async ValueTask<bool> RefuseAsync(HttpContext context, RateLimitWindow window)
@@ -102,4 +103,23 @@ internal sealed class RequestQuota(PartitionedRateLimiter<HttpContext> limiter, 
             $"Rate limit of {window.Limit} requests per {options.Value.WindowSeconds} s exceeded; retry after {retryAfter} s.");
         return false;
     }
+}
+
+/// <summary>The text of the last number asked for, kept until another is: a pure function, so one serves every caller.</summary>
+internal sealed class RepeatedNumber
+{
+    private volatile Entry _last = new(0, "0");
+
+    public string ToText(long value)
+    {
+        var last = _last;
+        if (last.Value != value)
+        {
+            _last = last = new Entry(value, value.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return last.Text;
+    }
+
+    private sealed record Entry(long Value, string Text);
 }

@@ -35,6 +35,24 @@ public sealed class AlignedWindowRateLimiterTests
     }
 
     [Fact]
+    public void TryAcquire_Counts_In_The_Same_Windows_As_Leases_Do()
+    {
+        using var limiter = Limiter(permitLimit: 2);
+        var windowEnd = new DateTimeOffset(2026, 4, 18, 12, 1, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+
+        using var lease = limiter.AttemptAcquire("a");
+        Assert.True(limiter.TryAcquire("a", out var second));
+        Assert.False(limiter.TryAcquire("a", out var third));
+        using var refused = limiter.AttemptAcquire("a");
+
+        Assert.Equal(new RateLimitWindow(2, 0, windowEnd, 0), second);
+        Assert.Equal(new RateLimitWindow(2, 0, windowEnd, 30), third);
+        Assert.False(refused.IsAcquired);
+        Assert.True(limiter.TryAcquire("b", out var other));
+        Assert.Equal(new RateLimitWindow(2, 1, windowEnd, 0), other);
+    }
+
+    [Fact]
     public void Partitions_Are_Counted_Apart()
     {
         using var limiter = Limiter(permitLimit: 1);
