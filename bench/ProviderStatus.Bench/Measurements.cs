@@ -74,8 +74,8 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
     }
 
     /// <summary>One timed wrk round, for pairing with a scenario's rounds.</summary>
-    public async Task<double> WrkRoundAsync(Uri url, int connections, string[] headers) =>
-        (await Wrk.RunAsync(url, connections, options.Seconds, headers)).RequestsPerSecond;
+    public async Task<double> WrkRoundAsync(Uri url, int connections, string[] headers, string? script = null, string? scriptArgument = null) =>
+        (await Wrk.RunAsync(url, connections, options.Seconds, headers, script, scriptArgument)).RequestsPerSecond;
 
     /// <summary>Loads a freshly started server for three warm-up periods, measuring nothing.</summary>
     public async Task WarmUpAsync(int pid, Uri url, string[] headers)
