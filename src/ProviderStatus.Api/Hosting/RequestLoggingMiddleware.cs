@@ -7,7 +7,8 @@ namespace ProviderStatus.Api.Hosting;
 
 /// <summary>
 /// Puts the request id on every log line written while the request is handled, and ends each request
-/// with one summary line: method, path, status, elapsed time, request id, workspace and credential.
+/// with one summary line: method, path, status, elapsed time, request id, workspace, credential and
+/// the server's connection id (requests sharing a kept-alive connection share it).
 /// <see cref="RequestLoggingOptions.Summaries"/> chooses which requests get it: by default those that
 /// failed (with repeats of the same failure counted by <see cref="RepeatedFailures"/> rather than
 /// written one by one), or all, or none.
@@ -52,6 +53,7 @@ internal sealed class RequestLoggingMiddleware(
                         Property("WorkspaceId", kind.WorkspaceId),
                         Property("CredentialKind", kind.CredentialKind),
                         Property("CredentialId", kind.CredentialId),
+                        Property("ConnectionId", context.Connection.Id),
                     ]));
                 }
             }

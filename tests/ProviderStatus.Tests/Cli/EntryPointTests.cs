@@ -265,6 +265,7 @@ public sealed class EntryPointTests : IDisposable
             var line = Assert.Single(lines, l => l.GetProperty("Properties").TryGetProperty("RequestId", out var id) && id.GetString() == requestId);
             Assert.Equal(["Timestamp", "Level", "MessageTemplate", "RenderedMessage", "Properties"], line.EnumerateObject().Select(p => p.Name));
             Assert.Equal(status, line.GetProperty("Properties").GetProperty("StatusCode").GetInt32());
+            Assert.False(string.IsNullOrEmpty(line.GetProperty("Properties").GetProperty("ConnectionId").GetString()));
             Assert.StartsWith($"HTTP \"GET\" \"/v1/settings/providers\" responded {status} in ", line.GetProperty("RenderedMessage").GetString());
         }
     }
