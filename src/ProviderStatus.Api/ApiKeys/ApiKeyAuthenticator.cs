@@ -74,7 +74,7 @@ internal sealed class ApiKeyAuthenticator(
             return null;
         }
 
-        usage.Record(key.Id, now);
+        cached.NoteUse(usage, now);
         return cached.Caller;
     }
 }

@@ -28,15 +28,20 @@ internal sealed partial class KeyUsage(
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastNoted = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _pending = new();
 
-    public void Record(Guid keyId, DateTimeOffset now)
+    /// <returns>
+    /// When the key's use was last noted, <paramref name="now"/> if by this call: until
+    /// <see cref="Resolution"/> after it, recording the key again changes nothing.
+    /// </returns>
+    public DateTimeOffset Record(Guid keyId, DateTimeOffset now)
     {
         if (_lastNoted.TryGetValue(keyId, out var noted) && now - noted < Resolution)
         {
-            return;
+            return noted;
         }
 
         _lastNoted[keyId] = now;
         _pending[keyId] = now;
+        return now;
     }
 
     /// <summary>Writes what has been noted since the last flush.</summary>

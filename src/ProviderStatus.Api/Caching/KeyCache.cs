@@ -46,10 +46,32 @@ internal readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
 }
 
 /// <summary>A key as last read: null when no key has that hash (negative results are cached too).</summary>
-internal sealed record CachedKey(StoredKey? Key, DateTimeOffset FilledAt)
+internal sealed class CachedKey(StoredKey? key, DateTimeOffset filledAt)
 {
+    /// <summary>When <see cref="KeyUsage"/> last noted the key's use, as far as this entry knows.</summary>
+    private long _usageNotedTicks;
+
+    public StoredKey? Key { get; } = key;
+
+    public DateTimeOffset FilledAt { get; } = filledAt;
+
     /// <summary>The caller behind the key, made once per entry rather than once per request.</summary>
-    public AuthenticatedKey? Caller { get; } = Key is null ? null : new(Key.Id, Key.WorkspaceId, Key.Permissions);
+    public AuthenticatedKey? Caller { get; } = key is null ? null : new(key.Id, key.WorkspaceId, key.Permissions);
+
+    /// <summary>
+    /// Tells <paramref name="usage"/> the key was used, unless it noted a use less than
+    /// <see cref="KeyUsage.Resolution"/> ago, which it would ignore: that spares most requests its
+    /// lookup, a cache miss each when thousands of keys are in use.
+    /// </summary>
+    public void NoteUse(KeyUsage usage, DateTimeOffset now)
+    {
+        if (Key is not { } stored || now.UtcTicks - Volatile.Read(ref _usageNotedTicks) < KeyUsage.Resolution.Ticks)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _usageNotedTicks, usage.Record(stored.Id, now).UtcTicks);
+    }
 }
 
 /// <summary>

@@ -1,5 +1,10 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ProviderStatus.Api.ApiKeys;
+using ProviderStatus.Api.Caching;
+using ProviderStatus.Api.Data;
 using ProviderStatus.Tests.Infrastructure;
 
 namespace ProviderStatus.Tests.Authentication;
@@ -118,6 +123,42 @@ public abstract class ApiKeyAuthenticationTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         var error = await Responses.AssertErrorAsync(after, HttpStatusCode.Unauthorized, "invalid_key");
         Assert.Equal(InvalidMessage, error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_Key_In_Constant_Use_Is_Noted_As_Used_Once_A_Minute()
+    {
+        var workspace = await fixture.CreateWorkspaceAsync(fixture.Connection("email", "gmail"));
+        var key = await fixture.CreateKeyAsync(workspace);
+        var usage = fixture.App.Services.GetRequiredService<KeyUsage>();
+
+        // The last step stays within the cache's bound, so that its request finds the entry the one
+        // before it made, rather than reading the key again.
+        var lastStep = fixture.App.Services.GetRequiredService<IOptions<CacheOptions>>().Value.MaxStaleness;
+        var first = fixture.Clock.GetUtcNow();
+        Assert.Equal(HttpStatusCode.OK, (await fixture.GetProvidersAsync(key)).StatusCode);
+        fixture.Clock.Advance(KeyUsage.Resolution - lastStep);
+
+        // A new cache entry for the key (as after the cache overflowed) learns when it was last noted.
+        fixture.App.Services.GetRequiredService<KeyCache>().Clear();
+        Assert.Equal(HttpStatusCode.OK, (await fixture.GetProvidersAsync(key)).StatusCode);
+        await usage.FlushAsync(CancellationToken.None);
+        var withinTheMinute = await LastUsedAsync(workspace);
+
+        fixture.Clock.Advance(lastStep);
+        var aMinuteLater = fixture.Clock.GetUtcNow();
+        Assert.Equal(HttpStatusCode.OK, (await fixture.GetProvidersAsync(key)).StatusCode);
+        await usage.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(first.ToUnixTimeSeconds(), withinTheMinute);
+        Assert.Equal(aMinuteLater.ToUnixTimeSeconds(), await LastUsedAsync(workspace));
+    }
+
+    private async Task<long?> LastUsedAsync(string workspaceId)
+    {
+        await using var db = await fixture.App.Services.GetRequiredService<IDbContextFactory<ProviderStatusDbContext>>().CreateDbContextAsync();
+        var lastUsed = await db.ApiKeys.Where(k => k.WorkspaceId == workspaceId).Select(k => k.LastUsedAt).SingleAsync();
+        return lastUsed?.ToUnixTimeSeconds();
     }
 
     [Fact]
