@@ -34,7 +34,7 @@ internal sealed partial class KeyUsage(
     /// </returns>
     public DateTimeOffset Record(Guid keyId, DateTimeOffset now)
     {
-        if (_lastNoted.TryGetValue(keyId, out var noted) && now - noted < Resolution)
+        if (_lastNoted.TryGetValue(keyId, out var noted) && IsNoted(noted, now))
         {
             return noted;
         }
@@ -43,6 +43,9 @@ internal sealed partial class KeyUsage(
         _pending[keyId] = now;
         return now;
     }
+
+    /// <summary>Whether a use at <paramref name="now"/> is covered by the note taken at <paramref name="noted"/>.</summary>
+    public static bool IsNoted(DateTimeOffset noted, DateTimeOffset now) => now - noted < Resolution;
 
     /// <summary>Writes what has been noted since the last flush.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)

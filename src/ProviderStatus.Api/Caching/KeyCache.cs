@@ -48,7 +48,7 @@ internal readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
 /// <summary>A key as last read: null when no key has that hash (negative results are cached too).</summary>
 internal sealed class CachedKey(StoredKey? key, DateTimeOffset filledAt)
 {
-    /// <summary>When <see cref="KeyUsage"/> last noted the key's use, as far as this entry knows.</summary>
+    /// <summary>When <see cref="KeyUsage"/> last noted the key's use, as far as this entry knows (UTC ticks, so it is read and written whole).</summary>
     private long _usageNotedTicks;
 
     public StoredKey? Key { get; } = key;
@@ -59,13 +59,13 @@ internal sealed class CachedKey(StoredKey? key, DateTimeOffset filledAt)
     public AuthenticatedKey? Caller { get; } = key is null ? null : new(key.Id, key.WorkspaceId, key.Permissions);
 
     /// <summary>
-    /// Tells <paramref name="usage"/> the key was used, unless it noted a use less than
-    /// <see cref="KeyUsage.Resolution"/> ago, which it would ignore: that spares most requests its
-    /// lookup, a cache miss each when thousands of keys are in use.
+    /// Tells <paramref name="usage"/> the key was used, unless its last note, as this entry knows it,
+    /// already covers the use (<see cref="KeyUsage.IsNoted"/>), which it would ignore: that spares most
+    /// requests its lookup, a cache miss each when thousands of keys are in use.
     /// </summary>
     public void NoteUse(KeyUsage usage, DateTimeOffset now)
     {
-        if (Key is not { } stored || now.UtcTicks - Volatile.Read(ref _usageNotedTicks) < KeyUsage.Resolution.Ticks)
+        if (Key is not { } stored || KeyUsage.IsNoted(new DateTimeOffset(Volatile.Read(ref _usageNotedTicks), TimeSpan.Zero), now))
         {
             return;
         }
