@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using ProviderStatus.Api.Data;
 
@@ -13,8 +13,7 @@ namespace ProviderStatus.Api.ApiKeys;
 /// </summary>
 internal sealed partial class KeyUsage(
     IDbContextFactory<ProviderStatusDbContext> contexts,
-    IOptions<ConnectionStringOptions> connectionStrings,
-    IOptions<DatabaseOptions> database,
+    DbDataSource database,
     TimeProvider clock,
     ILogger<KeyUsage> logger) : BackgroundService
 {
@@ -56,9 +55,9 @@ internal sealed partial class KeyUsage(
         }
 
         var batch = _pending.ToArray();
-        if (connectionStrings.Value.UsesPostgres)
+        if (database is NpgsqlDataSource postgres)
         {
-            await WritePostgresAsync(batch, cancellationToken);
+            await WritePostgresAsync(postgres, batch, cancellationToken);
         }
         else
         {
@@ -81,21 +80,14 @@ internal sealed partial class KeyUsage(
 
     /// <summary>
     /// One statement however many keys were used: a busy instance may have thousands. Plain Npgsql on
-    /// the service's connection string (and so its connection pool): the statement needs nothing of
-    /// the EF model, and this also runs while the host is stopping.
+    /// the service's data source (and so its connection pool): the statement needs nothing of the EF
+    /// model, and this also runs while the host is stopping.
     /// </summary>
-    private async Task WritePostgresAsync(KeyValuePair<Guid, DateTimeOffset>[] batch, CancellationToken cancellationToken)
+    private static async Task WritePostgresAsync(NpgsqlDataSource postgres, KeyValuePair<Guid, DateTimeOffset>[] batch, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(DatabaseExtensions.PostgresConnectionString(connectionStrings.Value.Postgres!, database.Value));
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(PostgresFlushStatement, connection)
-        {
-            Parameters =
-            {
-                new NpgsqlParameter { Value = batch.Select(p => p.Key).ToArray() },
-                new NpgsqlParameter { Value = batch.Select(p => p.Value).ToArray() },
-            },
-        };
+        await using var command = postgres.CreateCommand(PostgresFlushStatement);
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(p => p.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(p => p.Value).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

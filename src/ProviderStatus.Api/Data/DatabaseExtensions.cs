@@ -21,24 +21,20 @@ internal static partial class DatabaseExtensions
         // Options are read when the pool is first used, not at registration, so configuration from
         // any source (including tests) decides the provider. No retrying execution strategy: a
         // caller gets a quick 503 and retries, rather than waiting while the service retries.
-        // The request path leases a context from the pooled factory only when a cache misses;
+        // The request path leases a context from the pooled factory only when the key cache misses
+        // (the endpoint's rows are read on the data source itself, see ProviderRepository);
         // everything else gets a scoped context leased from the same pool.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ProviderStatusDbContext>>().CreateDbContext());
+        services.AddSingleton(CreateDataSource);
         services.AddPooledDbContextFactory<ProviderStatusDbContext>((sp, options) =>
         {
-            var connectionStrings = sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value;
-            var timeouts = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            if (connectionStrings.UsesPostgres)
+            if (sp.GetRequiredService<DbDataSource>() is NpgsqlDataSource postgres)
             {
-                options.UseNpgsql(PostgresConnectionString(connectionStrings.Postgres!, timeouts));
+                options.UseNpgsql(postgres);
             }
             else
             {
-                var contentRoot = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-                options.UseSqlite(new SqliteConnectionStringBuilder(connectionStrings.SqliteConnectionString(contentRoot))
-                {
-                    DefaultTimeout = timeouts.CommandTimeoutSeconds,
-                }.ConnectionString);
+                options.UseSqlite(sp.GetRequiredService<DbDataSource>().ConnectionString);
             }
 
             // A failed command is reported once, where it is handled: as a warning when the database
@@ -51,6 +47,27 @@ internal static partial class DatabaseExtensions
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         });
         return services;
+    }
+
+    /// <summary>
+    /// The service's database, for EF Core and for the statements that go around it: on PostgreSQL one
+    /// connection pool for both; on SQLite the embedded file (Microsoft.Data.Sqlite pools its
+    /// connections by connection string).
+    /// </summary>
+    private static DbDataSource CreateDataSource(IServiceProvider services)
+    {
+        var connectionStrings = services.GetRequiredService<IOptions<ConnectionStringOptions>>().Value;
+        var timeouts = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (connectionStrings.UsesPostgres)
+        {
+            return NpgsqlDataSource.Create(PostgresConnectionString(connectionStrings.Postgres!, timeouts));
+        }
+
+        var contentRoot = services.GetRequiredService<IHostEnvironment>().ContentRootPath;
+        return SqliteFactory.Instance.CreateDataSource(new SqliteConnectionStringBuilder(connectionStrings.SqliteConnectionString(contentRoot))
+        {
+            DefaultTimeout = timeouts.CommandTimeoutSeconds,
+        }.ConnectionString);
     }
 
     /// <summary>

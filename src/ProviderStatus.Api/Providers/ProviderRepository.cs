@@ -1,6 +1,5 @@
-using System.Linq.Expressions;
-using Microsoft.EntityFrameworkCore;
-using ProviderStatus.Api.Data;
+using System.Data.Common;
+using Npgsql;
 
 namespace ProviderStatus.Api.Providers;
 
@@ -14,30 +13,30 @@ internal sealed record ConnectionRow(
     ConnectionFacts Facts);
 
 /// <summary>
-/// Reads the endpoint's rows. Its queries are compiled once per application, so EF does not translate
-/// them again on every read; a compiled query belongs to one model (PostgreSQL's or SQLite's), which
-/// is why they live in this singleton rather than in statics (the tests host both in one process).
+/// Reads the endpoint's rows: one statement on the service's <see cref="DbDataSource"/> (the same
+/// PostgreSQL connection pool EF Core uses, or the embedded SQLite file), read column by column. The
+/// schema is EF Core's (see <c>EntityConfigurations</c> and the migrations), but this read, the one
+/// every request that misses the caches makes, goes around EF's query pipeline: measured under wrk,
+/// that pipeline (the compiled query's execution strategy, command and shaper, which also builds two
+/// delegates on every execution) cost about 14% of the throughput with the caches disabled. Like EF's
+/// commands, each read is logged at Debug.
 /// </summary>
-internal sealed class ProviderRepository(IDbContextFactory<ProviderStatusDbContext> contexts)
+internal sealed partial class ProviderRepository(DbDataSource database, ILogger<ProviderRepository> logger)
 {
-    /// <summary>One row of the answer, as both queries select it.</summary>
-    private static readonly Expression<Func<ProviderConnection, ConnectionRow>> ToRow = c => new ConnectionRow(
-        c.Provider.Category,
-        c.Provider.Name,
-        c.AccountId,
-        c.DisplayName,
-        c.Scopes,
-        new ConnectionFacts(c.ConnectedAt, c.DisconnectedAt, c.LastSyncAt, c.LastSyncError, c.AuthError));
+    private const string AllRows = """
+        SELECT p.category, p.name, c.account_id, c.display_name, c.scopes, c.connected_at, c.disconnected_at, c.last_sync_at, c.last_sync_error, c.auth_error
+        FROM connections AS c INNER JOIN providers AS p ON c.provider_id = p.id
+        WHERE c.workspace_id = $1
+        """;
 
-    private readonly Func<ProviderStatusDbContext, string, IAsyncEnumerable<ConnectionRow>> _allRows =
-        EF.CompileAsyncQuery((ProviderStatusDbContext db, string workspaceId) => db.Connections.AsNoTracking()
-            .Where(c => c.WorkspaceId == workspaceId)
-            .Select(ToRow));
+    private const string CategoryRows = AllRows + " AND p.category = $2";
 
-    private readonly Func<ProviderStatusDbContext, string, string, IAsyncEnumerable<ConnectionRow>> _categoryRows =
-        EF.CompileAsyncQuery((ProviderStatusDbContext db, string workspaceId, string category) => db.Connections.AsNoTracking()
-            .Where(c => c.WorkspaceId == workspaceId && c.Provider.Category == category)
-            .Select(ToRow));
+    /// <summary>
+    /// Npgsql sends <c>$1</c>, <c>$2</c> to PostgreSQL as they stand when the parameters have no
+    /// names (a named parameter makes it parse and rewrite the statement on every execution); SQLite
+    /// binds parameters by name, and <c>$1</c> is a name to it.
+    /// </summary>
+    private readonly bool _namedParameters = database is not NpgsqlDataSource;
 
     /// <summary>
     /// The workspace's connections joined with the provider catalog, optionally for one category, in
@@ -47,17 +46,55 @@ internal sealed class ProviderRepository(IDbContextFactory<ProviderStatusDbConte
     /// </summary>
     public async Task<List<ConnectionRow>> ListAsync(string workspaceId, string? category, CancellationToken cancellationToken)
     {
-        var rows = new List<ConnectionRow>();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = category is null ? _allRows(db, workspaceId) : _categoryRows(db, workspaceId, category);
-        await foreach (var row in query.WithCancellation(cancellationToken))
+        LogRead(workspaceId, category ?? "(all)");
+        await using var command = database.CreateCommand(category is null ? AllRows : CategoryRows);
+        AddParameter(command, "$1", workspaceId);
+        if (category is not null)
         {
-            rows.Add(row);
+            AddParameter(command, "$2", category);
+        }
+
+        var rows = new List<ConnectionRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new ConnectionRow(
+                Category: reader.GetString(0),
+                Name: reader.GetString(1),
+                AccountId: reader.GetString(2),
+                DisplayName: NullableString(reader, 3),
+                Scopes: reader.GetString(4),
+                Facts: new ConnectionFacts(
+                    ConnectedAt: reader.GetFieldValue<DateTimeOffset>(5),
+                    DisconnectedAt: NullableTime(reader, 6),
+                    LastSyncAt: NullableTime(reader, 7),
+                    LastSyncError: NullableString(reader, 8),
+                    AuthError: NullableString(reader, 9))));
         }
 
         rows.Sort(ApiOrder);
         return rows;
     }
+
+    private void AddParameter(DbCommand command, string name, string value)
+    {
+        var parameter = command.CreateParameter();
+        if (_namedParameters)
+        {
+            parameter.ParameterName = name;
+        }
+
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reading the connections of workspace {WorkspaceId}, category {Category}")]
+    private partial void LogRead(string workspaceId, string category);
+
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static DateTimeOffset? NullableTime(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     private static int ApiOrder(ConnectionRow x, ConnectionRow y)
     {
