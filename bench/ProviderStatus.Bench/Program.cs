@@ -188,6 +188,15 @@ await using (var multiplexed = await Server.StartAsync(apiDll, ["--urls", servic
     results.Add(await measure.HttpAsync("caching disabled, multiplexed", "as above, Multiplexing=true", multiplexed.Pid, path, options.Connections, [Bearer(data.Typical.Key)], pgbench));
 }
 
+// And with fewer pooled connections than callers: on a machine where PostgreSQL shares the cores,
+// fewer busy backends cost less per query (see the README).
+await using (var smallPool = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service-small-pool.log"),
+    new Dictionary<string, string>(service) { ["Cache__Responses"] = "false", ["ConnectionStrings__Postgres"] = connectionString + ";Maximum Pool Size=8" }, "/health/ready"))
+{
+    await measure.WarmUpAsync(smallPool.Pid, path, [Bearer(data.Typical.Key)]);
+    results.Add(await measure.HttpAsync("caching disabled, pool of 8", "as above, Maximum Pool Size=8", smallPool.Pid, path, options.Connections, [Bearer(data.Typical.Key)], pgbench));
+}
+
 var report = Report.Create(results, options);
 Console.WriteLine();
 Console.WriteLine(report.Table);

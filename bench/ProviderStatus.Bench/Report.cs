@@ -36,6 +36,7 @@ internal sealed record Report(string Table, string Json)
         new("c256 sustained", "B0 c256", 0, NoErrors: true, MaxGrowthMegabytes: 25),
         new("caching disabled", "P", 0.5),
         new("caching disabled, multiplexed", "P", 0),
+        new("caching disabled, pool of 8", "P", 0),
     ];
 
     public static Report Create(IReadOnlyList<ScenarioResult> results, BenchOptions options)
