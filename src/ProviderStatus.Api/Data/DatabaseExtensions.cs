@@ -28,13 +28,14 @@ internal static partial class DatabaseExtensions
         services.AddSingleton(CreateDataSource);
         services.AddPooledDbContextFactory<ProviderStatusDbContext>((sp, options) =>
         {
-            if (sp.GetRequiredService<DbDataSource>() is NpgsqlDataSource postgres)
+            var database = sp.GetRequiredService<DbDataSource>();
+            if (database is NpgsqlDataSource postgres)
             {
                 options.UseNpgsql(postgres);
             }
             else
             {
-                options.UseSqlite(sp.GetRequiredService<DbDataSource>().ConnectionString);
+                options.UseSqlite(database.ConnectionString);
             }
 
             // A failed command is reported once, where it is handled: as a warning when the database
