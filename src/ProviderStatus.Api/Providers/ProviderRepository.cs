@@ -18,7 +18,7 @@ internal sealed record ConnectionRow(
 /// schema is EF Core's (see <c>EntityConfigurations</c> and the migrations), but this read, the one
 /// every request that misses the caches makes, goes around EF's query pipeline: measured under wrk,
 /// that pipeline (the compiled query's execution strategy, command and shaper, which also builds two
-/// delegates on every execution) cost about 14% of the throughput with the caches disabled. Like EF's
+/// delegates on every execution) cost 14–18% of the throughput with the caches disabled. Like EF's
 /// commands, each read is logged at Debug.
 /// </summary>
 internal sealed partial class ProviderRepository(DbDataSource database, ILogger<ProviderRepository> logger)
