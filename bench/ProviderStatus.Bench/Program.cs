@@ -188,8 +188,8 @@ await using (var multiplexed = await Server.StartAsync(apiDll, ["--urls", servic
     results.Add(await measure.HttpAsync("caching disabled, multiplexed", "as above, Multiplexing=true", multiplexed.Pid, path, options.Connections, [Bearer(data.Typical.Key)], pgbench));
 }
 
-// And with fewer pooled connections than callers: on a machine where PostgreSQL shares the cores,
-// fewer busy backends cost less per query (see the README).
+// And with fewer pooled connections than callers, which was faster on a machine where PostgreSQL
+// shares the cores with the service (see the README).
 await using (var smallPool = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service-small-pool.log"),
     new Dictionary<string, string>(service) { ["Cache__Responses"] = "false", ["ConnectionStrings__Postgres"] = connectionString + ";Maximum Pool Size=8" }, "/health/ready"))
 {
