@@ -3,20 +3,28 @@
 # service and the baselines, runs every scenario with wrk on loopback, and prints the table.
 #   bench/run.sh            the full run (about 20 minutes)
 #   bench/run.sh --quick    a short run while working
+#   bench/run.sh --postgres "Host=...;Username=...;Password=..."   against an existing server
 #   bench/run.sh --help     the options
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 wants_help=false
+own_cluster=true
 for arg in "$@"; do
-  case "$arg" in --help | -h) wants_help=true ;; esac
+  case "$arg" in
+    --help | -h) wants_help=true ;;
+    --postgres) own_cluster=false ;;
+  esac
 done
 
 # --help only prints the options: nothing to install for that.
 if ! $wants_help; then
   missing=()
   command -v wrk >/dev/null || missing+=(wrk)
-  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+  # With --postgres, the server is elsewhere; pgbench is still needed here.
+  if $own_cluster; then
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+  fi
   command -v pgbench >/dev/null || missing+=(postgresql-client)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing ${missing[*]} from Debian's packages..."

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
+using Npgsql;
 
 namespace ProviderStatus.Bench;
 
@@ -11,14 +13,25 @@ internal sealed record BenchOptions(int WarmupSeconds, int Seconds, int Rounds, 
 {
     public const string Usage = """
         usage: bench/run.sh [--quick] [--warmup S] [--duration S] [--rounds N] [--sustained S] [--connections N]
+                            [--postgres CONNECTION-STRING]
           --quick          one short round per scenario (5 s warm-up, 1 round, 15 s sustained), while working
           --warmup S       seconds of load before each scenario, not measured (default 10)
           --duration S     seconds of one timed round (default 5)
           --rounds N       timed rounds per scenario; the table shows the median (default 3)
           --sustained S    seconds of the run at 256 connections (default 60)
           --connections N  wrk's connections and pgbench's clients in the other scenarios (default 32)
+          --postgres CS    an existing PostgreSQL server to use instead of a cluster of its own (an Npgsql
+                           connection string whose user may create databases); the run creates a database
+                           of its own there and drops it at the end
         The other options override --quick's values.
         """;
+
+    /// <summary>
+    /// The server of <c>--postgres</c>, or null for a cluster of the run's own. Never written to the
+    /// results: it may hold a password.
+    /// </summary>
+    [JsonIgnore]
+    public string? Postgres { get; init; }
 
     private static readonly BenchOptions Full = new(10, 5, 3, 60, 32);
     private static readonly BenchOptions Quick = new(5, 5, 1, 15, 32);
@@ -41,6 +54,19 @@ internal sealed record BenchOptions(int WarmupSeconds, int Seconds, int Rounds, 
 
             if (name == "--quick")
             {
+                continue;
+            }
+
+            if (name == "--postgres")
+            {
+                if (i + 1 >= args.Length || !IsServerConnectionString(args[i + 1]))
+                {
+                    // Not the value itself: it may hold a password.
+                    error = "--postgres needs an Npgsql connection string with a Host, such as \"Host=db.internal;Username=bench;Password=...\"";
+                    return null;
+                }
+
+                options = options with { Postgres = args[++i] };
                 continue;
             }
 
@@ -68,5 +94,17 @@ internal sealed record BenchOptions(int WarmupSeconds, int Seconds, int Rounds, 
         }
 
         return options;
+    }
+
+    private static bool IsServerConnectionString(string value)
+    {
+        try
+        {
+            return !string.IsNullOrWhiteSpace(new NpgsqlConnectionStringBuilder(value).Host);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -30,13 +30,14 @@ internal sealed record ScenarioResult(
 internal delegate Task<double> BaselineRound();
 
 /// <summary>
-/// Runs a scenario (a warm-up, then the timed run) and measures the server, and the PostgreSQL server
-/// whose postmaster is <paramref name="databasePid"/>, around the timed run.
+/// Runs a scenario (a warm-up, then the timed run) and measures the server, and <paramref name="database"/>
+/// as far as it can be measured (statements where pg_stat_statements answers, CPU where the server
+/// runs on this machine), around the timed run.
 /// </summary>
-internal sealed partial class Measurements(BenchOptions options, string connectionString, int databasePid)
+internal sealed partial class Measurements(BenchOptions options, BenchDatabase database)
 {
     /// <summary>Without a reset on return to the pool, whose DISCARD ALL would count as a statement of the round.</summary>
-    private readonly string _statisticsConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ToString();
+    private readonly string _statisticsConnectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { NoResetOnClose = true }.ToString();
 
     /// <summary>
     /// With a <paramref name="baseline"/>, each round is paired with a baseline round run just before
@@ -66,7 +67,7 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
             }
         }
 
-        return Result(name, description, connections, Median(rounds), usage) with
+        return Result(name, description, connections, Median(rounds), usage, database) with
         {
             MemoryMegabytes = ProcessStats.RssMegabytes(pid),
             PairedRatio = ratios.Count > 0 ? Median(ratios) : null,
@@ -101,7 +102,7 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
         });
         var before = await UsageAsync(pid);
         var load = await Wrk.RunAsync(url, 256, options.SustainedSeconds, headers);
-        var result = Result(name, description, 256, load, await UsageAsync(pid) - before);
+        var result = Result(name, description, 256, load, await UsageAsync(pid) - before, database);
         await sampling.CancelAsync();
         await sampler;
 
@@ -126,32 +127,32 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
         new(name, description, 0, 0, 0, 0, 0, 0, 0, null, null, null, ProcessStats.PeakRssMegabytes(pid));
 
     /// <summary>P: pgbench with prepared statements, running the endpoint's own query for one workspace.</summary>
-    public async Task<ScenarioResult> PgbenchAsync(string name, string description, string database, string workspaceId)
+    public async Task<ScenarioResult> PgbenchAsync(string name, string description, string workspaceId)
     {
         Console.WriteLine($"{name}: {description}...");
-        await PgbenchRunAsync(database, workspaceId, options.WarmupSeconds);
+        await PgbenchRunAsync(workspaceId, options.WarmupSeconds);
         var rounds = new List<(double Tps, double LatencyMs, long Transactions)>();
         var databaseCpu = 0.0;
         for (var round = 0; round < options.Rounds; round++)
         {
-            var before = ProcessStats.ProcessTreeCpuSeconds(databasePid);
-            rounds.Add(await PgbenchRunAsync(database, workspaceId, options.Seconds));
-            databaseCpu += ProcessStats.ProcessTreeCpuSeconds(databasePid) - before;
+            var before = DatabaseCpuSeconds();
+            rounds.Add(await PgbenchRunAsync(workspaceId, options.Seconds));
+            databaseCpu += DatabaseCpuSeconds() - before;
         }
 
         var median = rounds.OrderBy(r => r.Tps).ElementAt(rounds.Count / 2);
         var transactions = rounds.Sum(r => r.Transactions);
         return new ScenarioResult(name, description, options.Connections, median.Tps, median.LatencyMs, double.NaN,
-            transactions, 0, 0, null, 1000, databaseCpu / transactions * 1000);
+            transactions, 0, 0, null, 1000, database.ServerProcessId is null ? null : databaseCpu / transactions * 1000);
     }
 
     /// <summary>One timed pgbench round, for pairing with a scenario's rounds.</summary>
-    public async Task<double> PgbenchRoundAsync(string database, string workspaceId) =>
-        (await PgbenchRunAsync(database, workspaceId, options.Seconds)).Tps;
+    public async Task<double> PgbenchRoundAsync(string workspaceId) =>
+        (await PgbenchRunAsync(workspaceId, options.Seconds)).Tps;
 
-    private async Task<(double Tps, double LatencyMs, long Transactions)> PgbenchRunAsync(string database, string workspaceId, int seconds)
+    private async Task<(double Tps, double LatencyMs, long Transactions)> PgbenchRunAsync(string workspaceId, int seconds)
     {
-        var connection = new NpgsqlConnectionStringBuilder(database);
+        var connection = new NpgsqlConnectionStringBuilder(database.ConnectionString);
         var script = Path.GetTempFileName();
         await File.WriteAllTextAsync(script, $"""
             SELECT p.category, p.name, c.account_id, c.display_name, c.scopes, c.connected_at, c.disconnected_at, c.last_sync_at, c.last_sync_error, c.auth_error
@@ -162,10 +163,10 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
         {
             var run = await ProcessRunner.RunAsync("pgbench",
             [
-                "-h", connection.Host!, "-p", connection.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-n", "-M", "prepared",
-                "-c", options.Connections.ToString(CultureInfo.InvariantCulture), "-j", "2", "-f", script,
+                "-h", connection.Host!, "-p", connection.Port.ToString(CultureInfo.InvariantCulture), "-U", connection.Username ?? Environment.UserName,
+                "-n", "-M", "prepared", "-c", options.Connections.ToString(CultureInfo.InvariantCulture), "-j", "2", "-f", script,
                 "-T", seconds.ToString(CultureInfo.InvariantCulture), connection.Database!,
-            ]);
+            ], environment: LibpqEnvironment(connection));
             if (run.ExitCode != 0)
             {
                 throw new InvalidOperationException($"pgbench failed: {run.Stderr}");
@@ -193,11 +194,39 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
             SocketErrors = rounds.Sum(r => r.SocketErrors),
         };
 
-    private static ScenarioResult Result(string name, string description, int connections, LoadResult load, Usage usage) =>
+    private static ScenarioResult Result(string name, string description, int connections, LoadResult load, Usage usage, BenchDatabase database) =>
         new(name, description, connections, load.RequestsPerSecond, load.P50Ms, load.P99Ms, load.Requests, load.Non2xx, load.SocketErrors,
             load.Requests == 0 ? null : usage.CpuSeconds / load.Requests * 1000,
-            load.Requests == 0 ? null : usage.Queries * 1000.0 / load.Requests,
-            load.Requests == 0 ? null : usage.DatabaseCpuSeconds / load.Requests * 1000);
+            load.Requests == 0 || !database.CountsStatements ? null : usage.Queries * 1000.0 / load.Requests,
+            load.Requests == 0 || database.ServerProcessId is null ? null : usage.DatabaseCpuSeconds / load.Requests * 1000);
+
+    /// <summary>
+    /// What pgbench (libpq) needs of the connection string beyond its arguments, as environment
+    /// variables so that a password does not show in the process list.
+    /// </summary>
+    private static Dictionary<string, string> LibpqEnvironment(NpgsqlConnectionStringBuilder connection)
+    {
+        var environment = new Dictionary<string, string>();
+        if (!string.IsNullOrEmpty(connection.Password))
+        {
+            environment["PGPASSWORD"] = connection.Password;
+        }
+
+        if (connection.SslMode != SslMode.Prefer)
+        {
+            environment["PGSSLMODE"] = connection.SslMode switch
+            {
+                SslMode.VerifyCA => "verify-ca",
+                SslMode.VerifyFull => "verify-full",
+                var mode => mode.ToString().ToLowerInvariant(),
+            };
+        }
+
+        return environment;
+    }
+
+    /// <summary>The CPU of the database server's processes so far, or 0 when the server is not on this machine.</summary>
+    private double DatabaseCpuSeconds() => database.ServerProcessId is { } pid ? ProcessStats.ProcessTreeCpuSeconds(pid) : 0;
 
     /// <summary>What a server and the database have used so far; the difference of two readings is what a round used.</summary>
     private readonly record struct Usage(double CpuSeconds, long Queries, double DatabaseCpuSeconds)
@@ -212,7 +241,7 @@ internal sealed partial class Measurements(BenchOptions options, string connecti
     /// counts the CPU of one statistics query (its closing reading's), a fraction of a millisecond.
     /// </summary>
     private async Task<Usage> UsageAsync(int pid) =>
-        new(ProcessStats.CpuSeconds(pid), await QueriesAsync(), ProcessStats.ProcessTreeCpuSeconds(databasePid));
+        new(ProcessStats.CpuSeconds(pid), database.CountsStatements ? await QueriesAsync() : 0, DatabaseCpuSeconds());
 
     /// <summary>
     /// Statements run against the benchmark database, from pg_stat_statements, except the harness's

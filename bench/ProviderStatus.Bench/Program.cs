@@ -1,11 +1,8 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Npgsql;
 using ProviderStatus.Bench;
-using ProviderStatus.Tests.Infrastructure;
 
 // The benchmark: the service against baselines measured in the same run, B0 (a minimal Kestrel app
 // returning the same bytes, the framework's ceiling here), P (pgbench running the endpoint's own
@@ -28,15 +25,10 @@ Directory.CreateDirectory(resultsDirectory);
 var apiDll = Path.Combine(root, "src", "ProviderStatus.Api", "bin", "Release", "net10.0", "ProviderStatus.Api.dll");
 var baselineDll = Path.Combine(root, "bench", "Baseline", "bin", "Release", "net10.0", "Baseline.dll");
 
-Console.WriteLine("Starting PostgreSQL and seeding (10,000 workspaces)...");
-var cluster = await PostgresCluster.StartAsync("bench", "shared_preload_libraries=pg_stat_statements");
-var connectionString = await cluster.CreateDatabaseAsync();
-await using (var setup = new NpgsqlConnection(connectionString))
-{
-    await setup.OpenAsync();
-    await new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", setup).ExecuteNonQueryAsync();
-}
-
+Console.WriteLine(options.Postgres is null ? "Starting PostgreSQL..." : "Creating the benchmark's database on the --postgres server...");
+await using var database = options.Postgres is null ? await BenchDatabase.StartLocalAsync() : await BenchDatabase.CreateOnServerAsync(options.Postgres);
+var connectionString = database.ConnectionString;
+Console.WriteLine("Seeding (10,000 workspaces)...");
 var data = await Seeder.SeedAsync(connectionString);
 var keysFile = Path.Combine(resultsDirectory, "many-keys.txt");
 await File.WriteAllLinesAsync(keysFile, data.Many.Select(w => w.Key));
@@ -57,7 +49,7 @@ var service = new Dictionary<string, string>
 var serviceUrl = new Uri("http://127.0.0.1:5180");
 var path = new Uri(serviceUrl, "/v1/settings/providers");
 var results = new List<ScenarioResult>();
-var measure = new Measurements(options, connectionString, cluster.ServerProcessId);
+var measure = new Measurements(options, database);
 var typicalBody = Path.Combine(resultsDirectory, "typical-response.json");
 
 await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service.log"), service, "/health/ready"))
@@ -95,7 +87,7 @@ await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToS
             [Bearer(ProviderStatus.Api.ApiKeys.ApiKeyFormat.Generate())], b0));
     }
 
-    results.Add(await measure.PgbenchAsync("P", "pgbench -M prepared, the endpoint's query", connectionString, data.Typical.Id));
+    results.Add(await measure.PgbenchAsync("P", "pgbench -M prepared, the endpoint's query", data.Typical.Id));
     BaselineRound apiKey200 = () => measure.WrkRoundAsync(path, options.Connections, [Bearer(data.Typical.Key)]);
 
     var jwt = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -150,7 +142,7 @@ await using (var api = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToS
     }
 }
 
-BaselineRound pgbench = () => measure.PgbenchRoundAsync(connectionString, data.Typical.Id);
+BaselineRound pgbench = () => measure.PgbenchRoundAsync(data.Typical.Id);
 
 // B2: B0 plus the endpoint's query on every request (plain Npgsql, pooled and auto-prepared like the
 // service's), with no authentication, logging, EF Core or serialization: the ceiling of any service
@@ -159,14 +151,14 @@ BaselineRound pgbench = () => measure.PgbenchRoundAsync(connectionString, data.T
 var queryUrl = new Uri("http://127.0.0.1:5184");
 var queryPath = new Uri(queryUrl, "/v1/settings/providers");
 var ceilings = new List<ScenarioResult>();
-foreach (var (name, description, database) in new[]
+foreach (var (name, description, ceilingDatabase) in new[]
 {
     ("B2", "B0 + the endpoint's query on every request (Npgsql alone)", connectionString),
     ("B2, multiplexed", "as B2, Multiplexing=true", connectionString + ";Multiplexing=true"),
 })
 {
     await using var ceiling = await Server.StartAsync(baselineDll, [typicalBody, queryUrl.ToString(), "--query", data.Typical.Id], queryUrl,
-        Path.Combine(resultsDirectory, "baseline-query.log"), new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = database }, "/v1/settings/providers");
+        Path.Combine(resultsDirectory, "baseline-query.log"), new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = ceilingDatabase }, "/v1/settings/providers");
     await measure.WarmUpAsync(ceiling.Pid, queryPath, []);
     ceilings.Add(await measure.HttpAsync(name, description, ceiling.Pid, queryPath, options.Connections, [], pgbench));
 }
@@ -197,7 +189,7 @@ await using (var smallPool = await Server.StartAsync(apiDll, ["--urls", serviceU
     results.Add(await measure.HttpAsync("caching disabled, pool of 8", "as above, Maximum Pool Size=8", smallPool.Pid, path, options.Connections, [Bearer(data.Typical.Key)], pgbench));
 }
 
-var report = Report.Create(results, options);
+var report = Report.Create(results, options, database.Description);
 Console.WriteLine();
 Console.WriteLine(report.Table);
 var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
@@ -207,7 +199,6 @@ foreach (var file in new[] { $"{stamp}.json", "latest.json" })
 }
 
 Console.WriteLine($"Results written to bench/results/{stamp}.json and bench/results/latest.json.");
-await cluster.DestroyAsync();
 return 0;
 
 static string Bearer(string credential) => $"Authorization: Bearer {credential}";

@@ -39,7 +39,8 @@ internal sealed record Report(string Table, string Json)
         new("caching disabled, pool of 8", "P", 0),
     ];
 
-    public static Report Create(IReadOnlyList<ScenarioResult> results, BenchOptions options)
+    /// <param name="database">Where PostgreSQL ran, without credentials.</param>
+    public static Report Create(IReadOnlyList<ScenarioResult> results, BenchOptions options, string database)
     {
         var byName = results.ToDictionary(r => r.Name);
         var rows = results.Select(result =>
@@ -49,7 +50,8 @@ internal sealed record Report(string Table, string Json)
                 : result.PairedRatio is { } paired ? paired
                 : byName.TryGetValue(goal.Baseline, out var baseline) && baseline.RequestsPerSecond > 0 ? result.RequestsPerSecond / baseline.RequestsPerSecond
                 : null;
-            bool? met = goal is null ? null
+            // Unknown, rather than missed, when the database could not count statements (--postgres).
+            bool? met = goal is null || (goal.NoQueries && result.QueriesPer1000 is null) ? null
                 : (ratio ?? 0) >= goal.Factor
                   && (!goal.NoQueries || result.QueriesPer1000 == 0)
                   && (!goal.NoErrors || (result.Errors == 0 && result.Non2xx == 0))
@@ -66,7 +68,7 @@ internal sealed record Report(string Table, string Json)
             var goalText = row.Goal switch
             {
                 null => "",
-                { Factor: > 0 } g => $"≥ {g.Factor:0.##} × {g.Baseline}{(g.NoQueries ? ", 0 queries" : "")}: {(row.Met == true ? "met" : "missed")}",
+                { Factor: > 0 } g => $"≥ {g.Factor:0.##} × {g.Baseline}{(g.NoQueries ? ", 0 queries" : "")}: {row.Met switch { true => "met", false => "missed", null => "queries not counted" }}",
                 { NoErrors: true } g => $"0 errors, growth ≤ {g.MaxGrowthMegabytes} MB: {(row.Met == true ? "met" : "missed")}",
                 _ => "",
             };
@@ -88,13 +90,15 @@ internal sealed record Report(string Table, string Json)
         {
             Date = DateTime.UtcNow,
             Machine = machine,
+            Database = database,
             Options = options,
             Results = rows.Select(r => new { r.Result, Goal = r.Goal?.Baseline, Factor = r.Goal?.Factor, r.Ratio, r.Met }),
         }, JsonOptions);
 
         table.AppendLine();
         table.Append(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd}, {machine.Cores} cores ({machine.Cpu}), {machine.Runtime}; ");
-        table.Append(CultureInfo.InvariantCulture, $"median of {options.Rounds} × {options.Seconds} s per scenario after {options.WarmupSeconds} s warm-up, wrk and the servers on the same machine; ");
+        table.Append(CultureInfo.InvariantCulture, $"median of {options.Rounds} × {options.Seconds} s per scenario after {options.WarmupSeconds} s warm-up, wrk and the servers on the same machine, ");
+        table.Append(CultureInfo.InvariantCulture, $"{database}; ");
         table.Append("each ratio is the median over the rounds of the scenario's round divided by a round of its baseline run just before it (the sustained run's, of the two medians).");
         return new Report(table.ToString(), json);
     }
