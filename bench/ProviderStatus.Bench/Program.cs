@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Npgsql;
 using ProviderStatus.Bench;
 
 // The benchmark: the service against baselines measured in the same run, B0 (a minimal Kestrel app
@@ -26,7 +27,19 @@ var apiDll = Path.Combine(root, "src", "ProviderStatus.Api", "bin", "Release", "
 var baselineDll = Path.Combine(root, "bench", "Baseline", "bin", "Release", "net10.0", "Baseline.dll");
 
 Console.WriteLine(options.Postgres is null ? "Starting PostgreSQL..." : "Creating the benchmark's database on the --postgres server...");
-await using var database = options.Postgres is null ? await BenchDatabase.StartLocalAsync() : await BenchDatabase.CreateOnServerAsync(options.Postgres);
+BenchDatabase database;
+try
+{
+    database = options.Postgres is null ? await BenchDatabase.StartLocalAsync() : await BenchDatabase.CreateOnServerAsync(options.Postgres);
+}
+catch (NpgsqlException e) when (options.Postgres is not null)
+{
+    // Npgsql's message names the host and the server's refusal, never the password.
+    await Console.Error.WriteLineAsync($"error: the --postgres server: {e.Message}");
+    return 1;
+}
+
+await using var disposeDatabase = database;
 var connectionString = database.ConnectionString;
 Console.WriteLine("Seeding (10,000 workspaces)...");
 var data = await Seeder.SeedAsync(connectionString);
