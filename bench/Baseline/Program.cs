@@ -24,10 +24,12 @@ using Npgsql;
 // PostgreSQL on a pooled, auto-prepared connection, as the service makes with its caches disabled.
 // Still no authentication and no logging, and the bytes written are B0's: the ceiling of any service
 // that reaches PostgreSQL on every request, on this machine. The connection string comes from
-// ConnectionStrings__Postgres, as the service's does.
-//   dotnet Baseline.dll <response.json> <url> --query <workspace id>
+// ConnectionStrings__Postgres, as the service's does, and the statement ($1 the workspace) from the
+// harness, which passes the service's own.
+//   dotnet Baseline.dll <response.json> <url> --query <workspace id> <statement>
 var body = File.ReadAllBytes(args[0]);
-var workspaceId = args.Length > 3 && args[2] == "--query" ? args[3] : null;
+var workspaceId = args.Length > 4 && args[2] == "--query" ? args[3] : null;
+var statement = workspaceId is null ? null : args[4];
 var key = args.Length > 2 && workspaceId is null ? args[2] : null;
 var etag = $"\"{Base64Url.EncodeToString(SHA256.HashData(body).AsSpan(0, 16))}\""; // the service's form
 
@@ -73,7 +75,7 @@ var providers = app.MapGet("/v1/settings/providers", (HttpContext context) =>
         }
     }
 
-    return database is null ? WriteAsync(response, body) : QueryThenWriteAsync(database, workspaceId!, response, body);
+    return database is null ? WriteAsync(response, body) : QueryThenWriteAsync(database, statement!, workspaceId!, response, body);
 });
 if (key is not null)
 {
@@ -91,13 +93,9 @@ static Task WriteAsync(HttpResponse response, byte[] body)
 }
 
 /// <summary>B2: the query P runs, with the workspace as a parameter (as the service sends it), every value read.</summary>
-static async Task QueryThenWriteAsync(NpgsqlDataSource database, string workspaceId, HttpResponse response, byte[] body)
+static async Task QueryThenWriteAsync(NpgsqlDataSource database, string statement, string workspaceId, HttpResponse response, byte[] body)
 {
-    await using (var command = database.CreateCommand("""
-        SELECT p.category, p.name, c.account_id, c.display_name, c.scopes, c.connected_at, c.disconnected_at, c.last_sync_at, c.last_sync_error, c.auth_error
-        FROM connections AS c INNER JOIN providers AS p ON c.provider_id = p.id
-        WHERE c.workspace_id = $1
-        """))
+    await using (var command = database.CreateCommand(statement))
     {
         command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
         await using var reader = await command.ExecuteReaderAsync();

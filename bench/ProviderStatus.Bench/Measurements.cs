@@ -154,17 +154,14 @@ internal sealed partial class Measurements(BenchOptions options, BenchDatabase d
     {
         var connection = new NpgsqlConnectionStringBuilder(database.ConnectionString);
         var script = Path.GetTempFileName();
-        await File.WriteAllTextAsync(script, $"""
-            SELECT p.category, p.name, c.account_id, c.display_name, c.scopes, c.connected_at, c.disconnected_at, c.last_sync_at, c.last_sync_error, c.auth_error
-            FROM connections AS c INNER JOIN providers AS p ON c.provider_id = p.id
-            WHERE c.workspace_id = '{workspaceId}';
-            """);
+        // The service's own statement, its parameter a pgbench variable (a parameter too under -M prepared).
+        await File.WriteAllTextAsync(script, ProviderStatus.Api.Providers.ProviderRepository.AllRows.Replace("$1", ":workspace_id", StringComparison.Ordinal) + ";\n");
         try
         {
             var run = await ProcessRunner.RunAsync("pgbench",
             [
                 "-h", connection.Host!, "-p", connection.Port.ToString(CultureInfo.InvariantCulture), "-U", connection.Username ?? Environment.UserName,
-                "-n", "-M", "prepared", "-c", options.Connections.ToString(CultureInfo.InvariantCulture), "-j", "2", "-f", script,
+                "-n", "-M", "prepared", "-c", options.Connections.ToString(CultureInfo.InvariantCulture), "-j", "2", "-f", script, "-D", $"workspace_id={workspaceId}",
                 "-T", seconds.ToString(CultureInfo.InvariantCulture), connection.Database!,
             ], environment: LibpqEnvironment(connection));
             if (run.ExitCode != 0)

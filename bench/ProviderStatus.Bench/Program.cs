@@ -170,7 +170,8 @@ foreach (var (name, description, ceilingDatabase) in new[]
     ("B2, multiplexed", "as B2, Multiplexing=true", connectionString + ";Multiplexing=true"),
 })
 {
-    await using var ceiling = await Server.StartAsync(baselineDll, [typicalBody, queryUrl.ToString(), "--query", data.Typical.Id], queryUrl,
+    await using var ceiling = await Server.StartAsync(baselineDll,
+        [typicalBody, queryUrl.ToString(), "--query", data.Typical.Id, ProviderStatus.Api.Providers.ProviderRepository.AllRows], queryUrl,
         Path.Combine(resultsDirectory, "baseline-query.log"), new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = ceilingDatabase }, "/v1/settings/providers");
     await measure.WarmUpAsync(ceiling.Pid, queryPath, []);
     ceilings.Add(await measure.HttpAsync(name, description, ceiling.Pid, queryPath, options.Connections, [], pgbench));

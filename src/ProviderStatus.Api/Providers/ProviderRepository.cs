@@ -23,7 +23,8 @@ internal sealed record ConnectionRow(
 /// </summary>
 internal sealed partial class ProviderRepository(DbDataSource database, ILogger<ProviderRepository> logger)
 {
-    private const string AllRows = """
+    /// <summary>The workspace's rows, <c>$1</c> the workspace; the benchmark's P and B2 run it too.</summary>
+    internal const string AllRows = """
         SELECT p.category, p.name, c.account_id, c.display_name, c.scopes, c.connected_at, c.disconnected_at, c.last_sync_at, c.last_sync_error, c.auth_error
         FROM connections AS c INNER JOIN providers AS p ON c.provider_id = p.id
         WHERE c.workspace_id = $1
