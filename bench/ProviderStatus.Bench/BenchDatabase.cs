@@ -20,6 +20,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
         _name = name;
         Description = description;
         _cluster = cluster;
+        ServerProcessId = cluster?.ServerProcessId;
         _serverConnectionString = serverConnectionString;
         CountsStatements = countsStatements;
     }
@@ -30,7 +31,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
     public string Description { get; }
 
     /// <summary>The postmaster on this machine, whose processes' CPU the report counts; null for another server's.</summary>
-    public int? ServerProcessId => _cluster?.ServerProcessId;
+    public int? ServerProcessId { get; }
 
     /// <summary>Whether <c>pg_stat_statements</c> answers in this database, so that statements can be counted.</summary>
     public bool CountsStatements { get; }
