@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using ProviderStatus.Api.Data;
 
 namespace ProviderStatus.Api.Authentication;
 
 /// <summary>
 /// Turns a validated JWT into the caller claims every credential yields. The workspace is the
-/// <c>workspace_id</c> claim; permissions come from a <c>permissions</c> claim (array or string), a
+/// <c>workspace_id</c> claim, which must be a workspace id (a token naming none cannot read any
+/// workspace, and its claim never reaches the database: PostgreSQL refuses text holding NUL, and
+/// such a refusal on the execution that prepares the endpoint's statement leaves Npgsql 10.0.0's
+/// connection out of step with the server, failing the next request on it too); permissions come from a <c>permissions</c> claim (array or string), a
 /// space-separated <c>scope</c> claim, or Microsoft Entra ID's <c>scp</c>.
 /// </summary>
 internal static class JwtCaller
@@ -17,6 +21,12 @@ internal static class JwtCaller
         if (string.IsNullOrEmpty(workspaceId) || string.IsNullOrEmpty(subject))
         {
             context.Fail("The token has no workspace_id or sub claim.");
+            return Task.CompletedTask;
+        }
+
+        if (!Workspace.IsValidId(workspaceId))
+        {
+            context.Fail($"The token's workspace_id is not a workspace id ({Workspace.IdRule}).");
             return Task.CompletedTask;
         }
 

@@ -113,9 +113,9 @@ internal static partial class ImportFile
     {
         var fields = Fields(element, path, WorkspaceFields);
         var id = RequiredString(fields, path, "id", 64);
-        if (!WorkspaceId().IsMatch(id))
+        if (!Workspace.IsValidId(id))
         {
-            throw new ImportFileException($"{path}.id", $"{Show(fields["id"])} is not a workspace id (1–64 of a-z, 0-9, '-' and '_', starting with a letter or digit)");
+            throw new ImportFileException($"{path}.id", $"{Show(fields["id"])} is not a workspace id ({Workspace.IdRule})");
         }
 
         var name = RequiredString(fields, path, "name", MaxNameLength);
@@ -275,9 +275,6 @@ internal static partial class ImportFile
         var text = WhiteSpace().Replace(element.GetRawText(), " ");
         return text.Length <= MaxShownValueLength ? text : text[..MaxShownValueLength] + "…";
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
-    internal static partial Regex WorkspaceId();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhiteSpace();

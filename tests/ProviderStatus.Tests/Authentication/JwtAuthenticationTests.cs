@@ -49,6 +49,8 @@ public abstract class JwtAuthenticationTests(AppFixture fixture)
         "wrong issuer",
         "alg none",
         "no workspace",
+        "workspace id with NUL",
+        "workspace id that names no workspace",
         "garbage",
     ];
 
@@ -68,6 +70,8 @@ public abstract class JwtAuthenticationTests(AppFixture fixture)
             "wrong issuer" => Jwts.Create(clock, workspace, permissions: permissions, issuer: "https://evil.example/"),
             "alg none" => Jwts.CreateUnsigned(clock, workspace),
             "no workspace" => Jwts.Create(clock, workspaceId: null, permissions: permissions),
+            "workspace id with NUL" => Jwts.Create(clock, workspace + "\0", permissions: permissions),
+            "workspace id that names no workspace" => Jwts.Create(clock, workspace.ToUpperInvariant(), permissions: permissions),
             _ => "eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2lnbmF0dXJl",
         };
 
