@@ -186,6 +186,14 @@ await using (var uncached = await Server.StartAsync(apiDll, ["--urls", serviceUr
     results.Add(await measure.HttpAsync("caching disabled", "API key, every request reaches PostgreSQL", uncached.Pid, path, options.Connections, [Bearer(data.Typical.Key)], pgbench));
 }
 
+// The same with every read sent on its own (Database:ReadBatches=0), as before reads were batched.
+await using (var unbatched = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service-unbatched.log"),
+    new Dictionary<string, string>(service) { ["Cache__Responses"] = "false", ["Database__ReadBatches"] = "0" }, "/health/ready"))
+{
+    await measure.WarmUpAsync(unbatched.Pid, path, [Bearer(data.Typical.Key)]);
+    results.Add(await measure.HttpAsync("caching disabled, unbatched", "as above, Database:ReadBatches=0", unbatched.Pid, path, options.Connections, [Bearer(data.Typical.Key)], pgbench));
+}
+
 // The same with Npgsql's multiplexing, an opt-in of the connection string (see the README).
 await using (var multiplexed = await Server.StartAsync(apiDll, ["--urls", serviceUrl.ToString()], serviceUrl, Path.Combine(resultsDirectory, "service-multiplexed.log"),
     new Dictionary<string, string>(service) { ["Cache__Responses"] = "false", ["ConnectionStrings__Postgres"] = connectionString + ";Multiplexing=true" }, "/health/ready"))

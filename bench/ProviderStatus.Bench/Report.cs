@@ -35,6 +35,7 @@ internal sealed record Report(string Table, string Json)
         new("10k workspaces", "1 workspace", 0.8),
         new("c256 sustained", "B0 c256", 0, NoErrors: true, MaxGrowthMegabytes: 25),
         new("caching disabled", "P", 0.5),
+        new("caching disabled, unbatched", "P", 0),
         new("caching disabled, multiplexed", "P", 0),
         new("caching disabled, pool of 8", "P", 0),
     ];

@@ -17,6 +17,12 @@ internal sealed class DatabaseOptions
     /// <summary>Seconds a single command may run.</summary>
     public int CommandTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// On PostgreSQL, how many batches of the endpoint's reads may be on their way at once (see
+    /// <c>ReadBatcher</c>); 0 sends every read as a command of its own.
+    /// </summary>
+    public int ReadBatches { get; set; } = 1;
+
     internal sealed class Validator : IValidateOptions<DatabaseOptions>
     {
         public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
@@ -30,6 +36,11 @@ internal sealed class DatabaseOptions
             if (options.CommandTimeoutSeconds is < 1 or > 600)
             {
                 failures.Add($"{Section}:{nameof(CommandTimeoutSeconds)} must be between 1 and 600.");
+            }
+
+            if (options.ReadBatches is < 0 or > 100)
+            {
+                failures.Add($"{Section}:{nameof(ReadBatches)} must be between 0 and 100.");
             }
 
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using ProviderStatus.Api.Data;
 
 namespace ProviderStatus.Api.Providers;
 
@@ -18,10 +20,11 @@ internal sealed record ConnectionRow(
 /// schema is EF Core's (see <c>EntityConfigurations</c> and the migrations), but this read, the one
 /// every request that misses the caches makes, goes around EF's query pipeline: measured under wrk,
 /// that pipeline (the compiled query's execution strategy, command and shaper, which also builds two
-/// delegates on every execution) cost 14–18% of the throughput with the caches disabled. Like EF's
-/// commands, each read is logged at Debug.
+/// delegates on every execution) cost 14–18% of the throughput with the caches disabled. On
+/// PostgreSQL, reads that arrive together are sent together (see <see cref="ReadBatcher"/>). Like
+/// EF's commands, each read is logged at Debug.
 /// </summary>
-internal sealed partial class ProviderRepository(DbDataSource database, ILogger<ProviderRepository> logger)
+internal sealed partial class ProviderRepository
 {
     /// <summary>The workspace's rows, <c>$1</c> the workspace; the benchmark's P and B2 run it too.</summary>
     internal const string AllRows = """
@@ -32,12 +35,29 @@ internal sealed partial class ProviderRepository(DbDataSource database, ILogger<
 
     private const string CategoryRows = AllRows + " AND p.category = $2";
 
+    private readonly DbDataSource _database;
+    private readonly ILogger<ProviderRepository> _logger;
+
     /// <summary>
     /// Npgsql sends <c>$1</c>, <c>$2</c> to PostgreSQL as they stand when the parameters have no
     /// names (a named parameter makes it parse and rewrite the statement on every execution); SQLite
     /// binds parameters by name, and <c>$1</c> is a name to it.
     /// </summary>
-    private readonly bool _namedParameters = database is not NpgsqlDataSource;
+    private readonly bool _namedParameters;
+
+    /// <summary>On PostgreSQL, unless <c>Database:ReadBatches</c> is 0: reads that arrive together go together.</summary>
+    private readonly ReadBatcher? _batcher;
+
+    public ProviderRepository(DbDataSource database, IOptions<DatabaseOptions> options, ILogger<ProviderRepository> logger)
+    {
+        _database = database;
+        _logger = logger;
+        _namedParameters = database is not NpgsqlDataSource;
+        if (database is NpgsqlDataSource postgres && options.Value.ReadBatches > 0)
+        {
+            _batcher = new ReadBatcher(postgres, options.Value.ReadBatches, ReadAloneAsync, logger);
+        }
+    }
 
     /// <summary>
     /// The workspace's connections joined with the provider catalog, optionally for one category, in
@@ -48,15 +68,20 @@ internal sealed partial class ProviderRepository(DbDataSource database, ILogger<
     public async Task<List<ConnectionRow>> ListAsync(string workspaceId, string? category, CancellationToken cancellationToken)
     {
         LogRead(workspaceId, category ?? "(all)");
-        await using var command = database.CreateCommand(category is null ? AllRows : CategoryRows);
-        AddParameter(command, "$1", workspaceId);
-        if (category is not null)
-        {
-            AddParameter(command, "$2", category);
-        }
+        var rows = _batcher is null
+            ? await ReadAloneAsync(workspaceId, category, cancellationToken)
+            : await _batcher.ReadAsync(workspaceId, category, cancellationToken);
+        rows.Sort(ApiOrder);
+        return rows;
+    }
 
+    /// <summary>The statement for all of a workspace's rows or, with <c>$2</c>, one category's.</summary>
+    internal static string Statement(string? category) => category is null ? AllRows : CategoryRows;
+
+    /// <summary>The rows of the reader's current result, every column read.</summary>
+    internal static async Task<List<ConnectionRow>> ReadRowsAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
         var rows = new List<ConnectionRow>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new ConnectionRow(
@@ -73,8 +98,21 @@ internal sealed partial class ProviderRepository(DbDataSource database, ILogger<
                     AuthError: NullableString(reader, 9))));
         }
 
-        rows.Sort(ApiOrder);
         return rows;
+    }
+
+    /// <summary>One read as a command of its own: always on SQLite, and on PostgreSQL without batching.</summary>
+    private async Task<List<ConnectionRow>> ReadAloneAsync(string workspaceId, string? category, CancellationToken cancellationToken)
+    {
+        await using var command = _database.CreateCommand(Statement(category));
+        AddParameter(command, "$1", workspaceId);
+        if (category is not null)
+        {
+            AddParameter(command, "$2", category);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadRowsAsync(reader, cancellationToken);
     }
 
     private void AddParameter(DbCommand command, string name, string value)

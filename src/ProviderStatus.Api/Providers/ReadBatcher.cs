@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using Npgsql;
+using ProviderStatus.Api.Data;
+
+namespace ProviderStatus.Api.Providers;
+
+/// <summary>
+/// The endpoint's reads on PostgreSQL, sent in batches. A read that arrives while
+/// <see cref="_maxInFlight"/> batches are already on their way waits for the next one, which carries
+/// every read that waited (up to <see cref="MaxBatchSize"/>) to PostgreSQL as one
+/// <see cref="NpgsqlBatch"/>: each read's own statement and parameters, in one round trip ending in
+/// one Sync. Every read still runs in PostgreSQL, but its backend takes them back to back instead of
+/// sleeping and waking between them, which cut PostgreSQL's CPU per read to about a third where it
+/// shares the cores with the service. With no read waiting, a read goes at once, alone in its batch.
+/// </summary>
+internal sealed partial class ReadBatcher
+{
+    /// <summary>Reads per batch at most: enough to empty the queue under any load a pool connection sees.</summary>
+    internal const int MaxBatchSize = 64;
+
+    /// <summary>A read on its own, outside any batch.</summary>
+    public delegate Task<List<ConnectionRow>> ReadAlone(string workspaceId, string? category, CancellationToken cancellationToken);
+
+    private readonly NpgsqlDataSource _database;
+    private readonly int _maxInFlight;
+    private readonly ReadAlone _readAlone;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<Read> _waiting = new();
+    private int _inFlight;
+
+    public ReadBatcher(NpgsqlDataSource database, int maxInFlight, ReadAlone readAlone, ILogger logger)
+    {
+        _logger = logger;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
+        _database = database;
+        _maxInFlight = maxInFlight;
+        _readAlone = readAlone;
+    }
+
+    /// <summary>
+    /// The rows of the workspace (of one category, or all), in the database's order. A caller that
+    /// stops waiting stops waiting for the batch only; the batch goes on for the others.
+    /// </summary>
+    public Task<List<ConnectionRow>> ReadAsync(string workspaceId, string? category, CancellationToken cancellationToken)
+    {
+        var read = new Read(workspaceId, category);
+        _waiting.Enqueue(read);
+        SendIfRoom();
+        return read.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts a sender when reads wait and fewer than the maximum are running. A sender that finds
+    /// the queue empty stops, then calls this again, so a read queued just before it stopped is not
+    /// left behind.
+    /// </summary>
+    private void SendIfRoom()
+    {
+        while (!_waiting.IsEmpty)
+        {
+            var inFlight = Volatile.Read(ref _inFlight);
+            if (inFlight >= _maxInFlight)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _inFlight, inFlight + 1, inFlight) == inFlight)
+            {
+                _ = Task.Run(SendWhileWaitingAsync);
+                return;
+            }
+        }
+    }
+
+    private async Task SendWhileWaitingAsync()
+    {
+        var batch = new List<Read>(MaxBatchSize);
+        while (true)
+        {
+            while (batch.Count < MaxBatchSize && _waiting.TryDequeue(out var read))
+            {
+                batch.Add(read);
+            }
+
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            await SendAsync(batch);
+            batch.Clear();
+        }
+
+        Interlocked.Decrement(ref _inFlight);
+        SendIfRoom();
+    }
+
+    /// <summary>Sends one batch and completes each of its reads; never throws.</summary>
+    private async Task SendAsync(List<Read> batch)
+    {
+        LogBatch(batch.Count);
+        var answered = 0;
+        try
+        {
+            await using var command = _database.CreateBatch();
+            foreach (var read in batch)
+            {
+                var statement = new NpgsqlBatchCommand(ProviderRepository.Statement(read.Category));
+                statement.Parameters.Add(new NpgsqlParameter { Value = read.WorkspaceId });
+                if (read.Category is not null)
+                {
+                    statement.Parameters.Add(new NpgsqlParameter { Value = read.Category });
+                }
+
+                command.BatchCommands.Add(statement);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync();
+            do
+            {
+                batch[answered].TrySetResult(await ProviderRepository.ReadRowsAsync(reader, CancellationToken.None));
+                answered++;
+            }
+            while (answered < batch.Count && await reader.NextResultAsync());
+        }
+        catch (Exception e) when (DatabaseFailures.IsUnavailable(e))
+        {
+            // The database is down or too slow: alone, each read would fail the same way.
+            foreach (var read in batch.Skip(answered))
+            {
+                read.TrySetException(e);
+            }
+
+            return;
+        }
+        catch (Exception)
+        {
+            // One read's statement failed. The batch ran as one transaction, so the reads after it
+            // failed with it: each goes again on its own, and only the one that fails alone fails.
+        }
+
+        foreach (var read in batch.Skip(answered))
+        {
+            try
+            {
+                read.TrySetResult(await _readAlone(read.WorkspaceId, read.Category, CancellationToken.None));
+            }
+            catch (Exception e)
+            {
+                read.TrySetException(e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sending {Count} reads in one batch")]
+    private partial void LogBatch(int count);
+
+    /// <summary>A read waiting for its batch. Its caller continues on its own thread, not the sender's.</summary>
+    private sealed class Read(string workspaceId, string? category)
+        : TaskCompletionSource<List<ConnectionRow>>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public string WorkspaceId { get; } = workspaceId;
+
+        public string? Category { get; } = category;
+    }
+}
