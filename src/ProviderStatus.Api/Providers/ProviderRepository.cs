@@ -55,7 +55,7 @@ internal sealed partial class ProviderRepository
         _namedParameters = database is not NpgsqlDataSource;
         if (database is NpgsqlDataSource postgres && options.Value.ReadBatches > 0)
         {
-            _batcher = new ReadBatcher(postgres, options.Value.ReadBatches, ReadAloneAsync, logger);
+            _batcher = new ReadBatcher(postgres, options.Value.ReadBatches, logger);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Npgsql;
-using ProviderStatus.Api.Data;
 
 namespace ProviderStatus.Api.Providers;
 
@@ -18,23 +17,18 @@ internal sealed partial class ReadBatcher
     /// <summary>Reads per batch at most: enough to empty the queue under any load a pool connection sees.</summary>
     internal const int MaxBatchSize = 64;
 
-    /// <summary>A read on its own, outside any batch.</summary>
-    public delegate Task<List<ConnectionRow>> ReadAlone(string workspaceId, string? category, CancellationToken cancellationToken);
-
     private readonly NpgsqlDataSource _database;
     private readonly int _maxInFlight;
-    private readonly ReadAlone _readAlone;
     private readonly ILogger _logger;
     private readonly ConcurrentQueue<Read> _waiting = new();
     private int _inFlight;
 
-    public ReadBatcher(NpgsqlDataSource database, int maxInFlight, ReadAlone readAlone, ILogger logger)
+    public ReadBatcher(NpgsqlDataSource database, int maxInFlight, ILogger logger)
     {
-        _logger = logger;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
         _database = database;
         _maxInFlight = maxInFlight;
-        _readAlone = readAlone;
+        _logger = logger;
     }
 
     /// <summary>
@@ -122,30 +116,19 @@ internal sealed partial class ReadBatcher
                 answered++;
             }
             while (answered < batch.Count && await reader.NextResultAsync());
+
+            if (answered < batch.Count)
+            {
+                throw new InvalidOperationException($"A batch of {batch.Count} reads returned {answered} results.");
+            }
         }
-        catch (Exception e) when (DatabaseFailures.IsUnavailable(e))
+        catch (Exception e)
         {
-            // The database is down or too slow: alone, each read would fail the same way.
+            // The reads still unanswered fail as one: the database is down or too slow (503 each),
+            // or the statement itself is broken (500 each), which alone would fail them the same way.
+            // No read can fail for its parameters alone: a workspace id comes from a stored key or
+            // a checked token, a category from the API's list.
             foreach (var read in batch.Skip(answered))
-            {
-                read.TrySetException(e);
-            }
-
-            return;
-        }
-        catch (Exception)
-        {
-            // One read's statement failed. The batch ran as one transaction, so the reads after it
-            // failed with it: each goes again on its own, and only the one that fails alone fails.
-        }
-
-        foreach (var read in batch.Skip(answered))
-        {
-            try
-            {
-                read.TrySetResult(await _readAlone(read.WorkspaceId, read.Category, CancellationToken.None));
-            }
-            catch (Exception e)
             {
                 read.TrySetException(e);
             }

@@ -68,30 +68,37 @@ public sealed class ReadBatcherTests(BatchedReadsFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_Read_That_Fails_Fails_Alone_And_The_Others_In_Its_Batch_Still_Get_Their_Rows()
+    public async Task When_The_Database_Ends_A_Batch_Its_Reads_Fail_As_Unavailable_And_Later_Reads_Succeed()
     {
         var workspace = await fixture.CreateWorkspaceAsync(fixture.Connection("email", "gmail"));
         var other = await fixture.CreateWorkspaceAsync(fixture.Connection("identity", "okta"));
+        var logged = fixture.App.Logs.Lines.Count;
 
-        Task<List<ConnectionRow>> first, bad, after, last;
+        // Should a failed batch leave its reads waiting, the test fails rather than waits forever.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        Exception?[] failures;
         await using (var lockedTable = await LockConnectionsAsync())
         {
-            first = Repository.ListAsync(workspace, null, CancellationToken.None);
-
-            // PostgreSQL refuses a NUL in text: this statement fails, and with it the rest of its batch.
-            bad = Repository.ListAsync("ws-\0-nul", null, CancellationToken.None);
-            after = Repository.ListAsync(other, null, CancellationToken.None);
-            last = Repository.ListAsync(workspace, "email", CancellationToken.None);
+            // The first read goes alone and waits for the lock; the next two queue behind it. Each
+            // batch's backend is ended while it waits, as a database restart would end it.
+            var alone = Repository.ListAsync(workspace, null, CancellationToken.None);
+            var first = await lockedTable.BackendWaitingForItAsync(except: []);
+            var together = new[]
+            {
+                Repository.ListAsync(other, "identity", CancellationToken.None),
+                Repository.ListAsync(workspace, "email", CancellationToken.None),
+            };
+            await lockedTable.EndAsync(first);
+            var aloneFailure = await Record.ExceptionAsync(() => alone.WaitAsync(giveUp.Token));
+            await lockedTable.EndAsync(await lockedTable.BackendWaitingForItAsync(except: [first]));
+            failures = [aloneFailure, .. await Task.WhenAll(together.Select(read => Record.ExceptionAsync(() => read.WaitAsync(giveUp.Token))))];
             await lockedTable.CommitAsync();
         }
 
-        var failure = await Record.ExceptionAsync(() => bad);
-
-        Assert.Equal(["gmail"], (await first).Select(row => row.Name));
-        Assert.Equal(["okta"], (await after).Select(row => row.Name));
-        Assert.Equal(["gmail"], (await last).Select(row => row.Name));
-        Assert.IsType<PostgresException>(failure);
-        Assert.False(DatabaseFailures.IsUnavailable(failure));
+        Assert.All(failures, failure => Assert.True(DatabaseFailures.IsUnavailable(failure), $"Not an outage: {failure}"));
+        Assert.Equal([1, 2], BatchSizes(fixture.App.Logs.Lines.Skip(logged)));
+        Assert.Equal(["gmail"], (await Repository.ListAsync(workspace, null, CancellationToken.None)).Select(row => row.Name));
+        Assert.Equal(["okta"], (await Repository.ListAsync(other, "identity", CancellationToken.None)).Select(row => row.Name));
     }
 
     [Fact]
@@ -140,6 +147,49 @@ public sealed class ReadBatcherTests(BatchedReadsFixture fixture) : IClassFixtur
     private sealed class LockedTable(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {
         public Task CommitAsync() => transaction.CommitAsync();
+
+        /// <summary>
+        /// Waits until a backend other than <paramref name="except"/> waits for the lock to read the
+        /// endpoint's rows; returns its process id.
+        /// </summary>
+        public async Task<int> BackendWaitingForItAsync(int[] except)
+        {
+            // A connection of its own: a transaction sees pg_stat_activity as it was when first read.
+            await using var watcher = await OpenWatcherAsync();
+            await using var find = new NpgsqlCommand(
+                """
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1 AND NOT pid = ANY($2)
+                LIMIT 1
+                """, watcher);
+            find.Parameters.Add(new NpgsqlParameter { Value = ProviderRepository.AllRows + "%" });
+            find.Parameters.Add(new NpgsqlParameter { Value = except });
+            using var giveUp = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            object? pid;
+            do
+            {
+                pid = await find.ExecuteScalarAsync(giveUp.Token);
+            }
+            while (pid is null);
+
+            return (int)pid;
+        }
+
+        /// <summary>Ends the backend, as a database restart or an administrator would.</summary>
+        public async Task EndAsync(int pid)
+        {
+            await using var watcher = await OpenWatcherAsync();
+            await using var end = new NpgsqlCommand("SELECT pg_terminate_backend($1)", watcher);
+            end.Parameters.Add(new NpgsqlParameter { Value = pid });
+            Assert.Equal(true, await end.ExecuteScalarAsync());
+        }
+
+        private async Task<NpgsqlConnection> OpenWatcherAsync()
+        {
+            var watcher = new NpgsqlConnection(connection.ConnectionString);
+            await watcher.OpenAsync();
+            return watcher;
+        }
 
         public async ValueTask DisposeAsync()
         {
