@@ -26,6 +26,8 @@ internal sealed partial class KeyUsage(
 
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastNoted = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _pending = new();
+    private readonly Lock _stopLock = new();
+    private Task? _stopped;
 
     /// <returns>
     /// When the key's use was last noted, <paramref name="now"/> if by this call: until
@@ -107,7 +109,21 @@ internal sealed partial class KeyUsage(
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops the timer and writes what is left, once: a host may be stopped twice at once (under
+    /// <c>WebApplicationFactory</c>, the factory and the Program's own <c>RunAsync</c> both stop it,
+    /// and <c>RunAsync</c> then disposes the services), and every caller waits for the same final
+    /// write, so none disposes the services while it runs.
+    /// </summary>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            return _stopped ??= StopOnceAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
         await FlushLoggingFailuresAsync(cancellationToken);
