@@ -51,6 +51,28 @@ public abstract class CachedAnswerTests(AppFixture fixture)
         await AssertAlikeAsync(fromEndpoint, fromCaches);
     }
 
+    [Theory]
+    [InlineData("", "?category=email")]
+    [InlineData("?category=billing", "")]
+    public async Task A_Known_Key_Whose_Answer_Is_Not_Cached_Gets_The_Endpoints_Read_Ahead_Of_Routing(string query, string otherQuery)
+    {
+        var connections = new[] { fixture.Connection("email", "gmail"), fixture.Connection("billing", "stripe") };
+        var key = await fixture.CreateWorkspaceWithKeyAsync(connections);
+
+        // Another workspace with the same connections has the same answer: the endpoint gives it.
+        var fromEndpoint = await fixture.GetProvidersAsync(await fixture.CreateWorkspaceWithKeyAsync(connections), query);
+
+        // The key's first request fills the key cache; the answer asked for next is not cached.
+        await fixture.ChangesDeliveredAsync();
+        Assert.NotEqual("none", Responses.Header(await fixture.GetProvidersAsync(key, otherQuery), Endpoint));
+        var read = await fixture.GetProvidersAsync(key, query);
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("HTTP: GET /v1/settings/providers => ListProviders", Responses.Header(fromEndpoint, Endpoint));
+        Assert.Equal("none", Responses.Header(read, Endpoint));
+        await AssertAlikeAsync(fromEndpoint, read);
+    }
+
     [Fact]
     public async Task A_Key_The_Key_Cache_Knows_To_Be_Bad_Is_Refused_From_It_As_The_Endpoint_Refuses_It()
     {
