@@ -92,6 +92,7 @@ public sealed class EntryPointTests : IDisposable
     [InlineData("RateLimiting__WindowSeconds", "-5", "RateLimiting:WindowSeconds must be between 1 and 86400.")]
     [InlineData("Status__StaleAfter", "00:00:00", "Status:StaleAfter must be > 0 (a TimeSpan such as 1.00:00:00).")]
     [InlineData("Database__CommandTimeoutSeconds", "0", "Database:CommandTimeoutSeconds must be between 1 and 600.")]
+    [InlineData("Database__ReadBatches", "101", "Database:ReadBatches must be between 0 and 100.")]
     [InlineData("Auth__Jwt__SigningKey", "too-short", "Auth:Jwt:Audience must be set when JWTs are enabled.")]
     [InlineData("Cors__AllowedOrigins__0", "https://app.example.com/settings", "Cors:AllowedOrigins must hold origins such as https://app.example.com")]
     [InlineData("ConnectionStrings__Postgres", "Hots=db;Password=hunter2", "ConnectionStrings:Postgres is not a valid connection string")]

@@ -18,6 +18,43 @@ public sealed class BatchedReadsFixture : AppFixture
     };
 }
 
+/// <summary>The service on PostgreSQL with its reads not batched, its answers not cached and its reads logged.</summary>
+public sealed class UnbatchedReadsFixture : AppFixture
+{
+    protected override DatabaseKind Kind => DatabaseKind.Postgres;
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Database:ReadBatches"] = "0",
+        ["Cache:Responses"] = "false",
+        ["Serilog:MinimumLevel:Override:ProviderStatus.Api.Providers"] = "Debug",
+    };
+}
+
+/// <summary>With <c>Database:ReadBatches=0</c>, each read is a command of its own.</summary>
+public sealed class UnbatchedReadTests(UnbatchedReadsFixture fixture) : IClassFixture<UnbatchedReadsFixture>
+{
+    [Fact]
+    public async Task Reads_Are_Answered_Without_A_Batch()
+    {
+        var key = await fixture.CreateWorkspaceWithKeyAsync(fixture.Connection("email", "gmail"), fixture.Connection("channels", "slack"));
+        var logged = fixture.App.Logs.Lines.Count;
+
+        var all = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => fixture.GetProvidersAsync(key)));
+        var channels = await fixture.GetProvidersAsync(key, "?category=channels");
+
+        foreach (var response in all)
+        {
+            Assert.Equal(["gmail", "slack"], (await Responses.ProvidersAsync(response)).Select(r => r.GetProperty("name").GetString()));
+        }
+
+        Assert.Equal(["slack"], (await Responses.ProvidersAsync(channels)).Select(r => r.GetProperty("name").GetString()));
+        var lines = fixture.App.Logs.Lines.Skip(logged).ToList();
+        Assert.Contains(lines, line => line.Contains("Reading the connections of workspace", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains("reads in one batch", StringComparison.Ordinal));
+    }
+}
+
 /// <summary>
 /// Reads that wait together go to PostgreSQL together. The tests hold the connections table locked,
 /// so that the first batch waits in PostgreSQL while the other reads queue behind it.
