@@ -5,12 +5,16 @@ namespace ProviderStatus.Api.Authentication;
 
 /// <summary>
 /// Turns a validated JWT into the caller claims every credential yields. The workspace is the
-/// <c>workspace_id</c> claim, which must be a workspace id (a token naming none cannot read any
-/// workspace, and its claim never reaches the database: PostgreSQL refuses text holding NUL, and
-/// such a refusal on the execution that prepares the endpoint's statement leaves Npgsql 10.0.0's
-/// connection out of step with the server, failing the next request on it too); permissions come from a <c>permissions</c> claim (array or string), a
-/// space-separated <c>scope</c> claim, or Microsoft Entra ID's <c>scp</c>.
+/// <c>workspace_id</c> claim, which must be a workspace id; permissions come from a
+/// <c>permissions</c> claim (array or string), a space-separated <c>scope</c> claim, or Microsoft
+/// Entra ID's <c>scp</c>.
 /// </summary>
+/// <remarks>
+/// A token whose claim names no workspace could read none, and its claim never reaches the
+/// database: PostgreSQL refuses text holding NUL, and such a refusal on the execution that prepares
+/// the endpoint's statement leaves Npgsql 10.0.0's connection out of step with the server, failing
+/// the next request on it too.
+/// </remarks>
 internal static class JwtCaller
 {
     public static Task ReplacePrincipal(TokenValidatedContext context)

@@ -10,7 +10,8 @@ namespace ProviderStatus.Api.Providers;
 /// <see cref="NpgsqlBatch"/>: each read's own statement and parameters, in one round trip ending in
 /// one Sync. Every read still runs in PostgreSQL, but its backend takes them back to back instead of
 /// sleeping and waking between them, which cut PostgreSQL's CPU per read to between a third and a
-/// half where it shares the cores with the service (see the README's "Caching disabled"). With no read waiting, a read goes at once, alone in its batch.
+/// half where it shares the cores with the service (see the README's "Caching disabled"). With no
+/// read waiting, a read goes at once, alone in its batch.
 /// </summary>
 internal sealed partial class ReadBatcher
 {
