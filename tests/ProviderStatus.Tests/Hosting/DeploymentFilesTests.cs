@@ -70,6 +70,17 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
+    public void The_Service_Ships_With_Thread_Pool_Spinning_Off()
+    {
+        // The runtime config that `dotnet ProviderStatus.Api.dll` (and the image) starts with.
+        var config = Path.Combine(AppContext.BaseDirectory, "ProviderStatus.Api.runtimeconfig.json");
+        using var document = JsonDocument.Parse(File.ReadAllText(config));
+        var properties = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
+    }
+
+    [Fact]
     public void Compose_Configures_Only_Settings_The_Service_Has_And_Points_Both_At_The_Same_Database()
     {
         var known = ConfigurationKeys();
